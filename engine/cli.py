@@ -1,0 +1,168 @@
+"""The `fazhi` command: thin wrappers that parse options, call the engine and map errors to exit codes.
+
+Exit codes: 0 no gap, 1 at least one gap (or a failing rule test), 2 usage or input error.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import FazhiError, InputError
+from .evaluate import Evaluator
+from .facts_loader import load_case
+from .model import Catalogue, Verdict
+from .output import dumps, to_json_data, write_atomic
+from .render_text import render_markdown, render_text
+from .ruleset_loader import load_catalogue
+from . import catalogue_view
+
+EXIT_OK, EXIT_GAPS, EXIT_ERROR = 0, 1, 2
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the output.")
+FORCE = click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+
+
+def default_rules() -> str:
+    """The rulesets beside the package (a source checkout), else ./rulesets."""
+    here = Path(__file__).resolve().parent.parent / "rulesets"
+    if not here.is_dir():
+        return "rulesets"
+    relative = os.path.relpath(here)
+    return relative if not relative.startswith("..") else str(here)
+
+
+RULES = click.option("--rules", "rules", multiple=True, type=click.Path(), help="Ruleset files or folders [default: rulesets/].")
+
+
+def _catalogue(rules: tuple[str, ...]) -> Catalogue:
+    return load_catalogue(list(rules) or [default_rules()])
+
+
+def _emit(text: str, out: str | None, force: bool) -> None:
+    if out:
+        write_atomic(out, text, force)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="fazhi")
+def cli() -> None:
+    """Fazhi (法治): check a district's facts against law-based-government requirements."""
+
+
+@cli.command()
+@click.argument("case", type=click.Path())
+@RULES
+@LANG
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--out", type=click.Path(), help="Write to this file instead of standard output.")
+@FORCE
+def check(case: str, rules: tuple[str, ...], lang: str, fmt: str, out: str | None, force: bool) -> None:
+    """Check one case (a folder with facts.yaml) and print a verdict for every requirement."""
+    catalogue = _catalogue(rules)
+    evaluation = Evaluator(catalogue).evaluate(load_case(case, catalogue.facts))
+    if fmt == "json":
+        text = dumps(to_json_data(evaluation, lang))
+    elif fmt == "markdown":
+        text = render_markdown(evaluation, lang)
+    else:
+        text = render_text(evaluation, lang, color=out is None and sys.stdout.isatty())
+    _emit(text, out, force)
+    sys.exit(EXIT_GAPS if any(f.verdict is Verdict.GAP for f in evaluation.findings) else EXIT_OK)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+def validate(paths: tuple[str, ...]) -> None:
+    """Lint rulesets: syntax, schema, operators, facts and citations; every problem with file:line:col."""
+    catalogue = load_catalogue(list(paths) or [default_rules()])
+    n = len(catalogue.requirements)
+    click.echo(f"ok: {len(catalogue.rulesets)} rulesets, {n} requirements, {len(catalogue.facts)} facts, "
+               f"{len(catalogue.sources)} sources")
+
+
+@cli.group()
+def rules() -> None:
+    """Browse and test the requirement catalogue."""
+
+
+@rules.command("list")
+@RULES
+@click.option("--domain", help="Only this domain.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="Only requirements in force on this date.")
+@LANG
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_rules(rules: tuple[str, ...], domain: str | None, as_of: Any, lang: str, fmt: str) -> None:
+    """The requirements, one line each."""
+    catalogue = _catalogue(rules)
+    day = as_of.date() if as_of else None
+    reqs = catalogue_view.select(catalogue, domain, day)
+    if domain and not reqs and domain not in {r.domain for r in catalogue.requirements}:
+        raise InputError([catalogue_view.unknown_domain(catalogue, domain)])
+    if fmt == "json":
+        click.echo(dumps([catalogue_view.requirement_data(catalogue, r, lang) for r in reqs]), nl=False)
+    else:
+        click.echo(catalogue_view.list_text(reqs, lang), nl=False)
+
+
+@rules.command("show")
+@click.argument("requirement")
+@RULES
+@LANG
+def show_rule(requirement: str, rules: tuple[str, ...], lang: str) -> None:
+    """One requirement: text, citation, facts it reads."""
+    catalogue = _catalogue(rules)
+    req = catalogue.requirement(requirement)
+    if req is None:
+        raise InputError([catalogue_view.unknown_requirement(catalogue, requirement)])
+    click.echo(catalogue_view.show_text(catalogue, req, lang), nl=False)
+
+
+@rules.command("test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-v", "--verbose", is_flag=True, help="List every fixture.")
+def test_rules(paths: tuple[str, ...], verbose: bool) -> None:
+    """Run every requirement's fixtures; fail when one fails or a verdict lacks a fixture."""
+    from .ruletest import run_fixtures
+    catalogue = load_catalogue(list(paths) or [default_rules()])
+    results, coverage = run_fixtures(catalogue)
+    failed = [r for r in results if not r.passed]
+    for r in results:
+        if verbose or not r.passed:
+            click.echo(f"{'PASS' if r.passed else 'FAIL'} {r.requirement}: {r.name}" + ("" if r.passed else f" — {r.detail}"))
+    for c in coverage:
+        click.echo(f"MISSING {c.requirement}: no fixture for {', '.join(v.value for v in c.missing)}")
+    total = len(catalogue.requirements)
+    covered = total - len(coverage)
+    click.echo(f"coverage: {covered}/{total} requirements have every required fixture ({100 * covered // max(total, 1)}%)")
+    click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    sys.exit(EXIT_GAPS if failed or coverage else EXIT_OK)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except FazhiError as exc:
+        click.echo(f"error: {exc}" if not isinstance(exc, InputError) else str(exc), err=True)
+        sys.exit(EXIT_ERROR)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a bug in Fazhi, not in the input: say so without a traceback
+        if os.environ.get("FAZHI_DEBUG"):
+            raise
+        click.echo(f"internal error: {exc!r} (set FAZHI_DEBUG=1 for details and please report it)", err=True)
+        sys.exit(3)

@@ -1,0 +1,219 @@
+"""Evaluate a case: build frames, run inference, and turn what fired into one verdict per requirement."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+import jinja2
+import jinja2.sandbox
+
+from .compiler import APPLIES, GAP, MET, NOT_APPLIES, RECORD_NOT_APPLIES, compile_requirement, frame_kind
+from .errors import InferenceError, InputError, Problem
+from .formatting import NOT_GIVEN, display, join
+from .inference import Engine, EngineFact, Fired
+from .measures import Values, engine_frame, record_values, scalar_values
+from .model import (Case, Catalogue, Evaluation, FactUse, Finding, Record, Requirement, Text, Verdict,
+                    VarKind, _exists_in)
+
+_engine: Engine | None = None
+_names = itertools.count()
+_templates = jinja2.sandbox.SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+
+def shared_engine() -> Engine:
+    """One inference engine per process (durable-rules keeps global C state)."""
+    global _engine
+    if _engine is None:
+        _engine = Engine()
+    return _engine
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    verdict: Verdict
+    record: Record | None = None
+    values: Values | None = None
+    reason: Text | None = None
+
+
+class Evaluator:
+    """Compiles a catalogue once; evaluates any number of cases against it."""
+
+    def __init__(self, catalogue: Catalogue, engine: Engine | None = None):
+        self.catalogue = catalogue
+        self.engine = engine or shared_engine()
+        self.name = f"catalogue-{next(_names)}"
+        rules = [rule for req in catalogue.requirements for rule in compile_requirement(req)]
+        self.engine.load(self.name, rules)
+
+    def evaluate(self, case: Case, only: Iterable[str] | None = None) -> Evaluation:
+        wanted = set(only) if only is not None else None
+        requirements = [r for r in self.catalogue.requirements if wanted is None or r.id in wanted]
+        facts: list[EngineFact] = []
+        pending: list[tuple[Requirement, Values, dict[str, tuple[Record, Values]]]] = []
+        settled: dict[str, list[_Outcome]] = {}
+        for req in requirements:
+            reason = self._not_in_force(req, case.period)
+            if reason is not None:
+                settled[req.id] = [_Outcome(Verdict.NOT_APPLICABLE, reason=reason)]
+                continue
+            values, records, frames = self._frames(req, case)
+            facts += frames
+            pending.append((req, values, records))
+        fired = self.engine.evaluate(self.name, facts) if facts else []
+        by_rule: dict[str, dict[str, list[Fired]]] = defaultdict(lambda: defaultdict(list))
+        for f in fired:
+            requirement, label, _ = f.rule.split("|")
+            by_rule[requirement][label].append(f)
+        for req, values, records in pending:
+            settled[req.id] = self._outcomes(req, case, values, records, by_rule.get(req.id, {}))
+        findings = [self._finding(req, case, outcome) for req in requirements for outcome in settled[req.id]]
+        return Evaluation(case, self.catalogue, tuple(findings))
+
+    # --- frames ------------------------------------------------------------------------------
+
+    def _frames(self, req: Requirement, case: Case) -> tuple[Values, dict[str, tuple[Record, Values]], list[EngineFact]]:
+        values = scalar_values(req, case)
+        frames = [EngineFact(frame_kind(req, "s"), "case", engine_frame(values.exact))]
+        records: dict[str, tuple[Record, Values]] = {}
+        if req.for_each and req.for_each in case.facts:
+            for record in case.facts[req.for_each].value:
+                rvalues = record_values(req, case, record)
+                records[record.id] = (record, rvalues)
+                frames.append(EngineFact(frame_kind(req, "r"), record.id, engine_frame(rvalues.exact)))
+        for join_clause in _exists_in(req.check):
+            inner = case.facts.get(join_clause.records)
+            for record in inner.value if inner else ():
+                frames.append(EngineFact(frame_kind(req, "i"), record.id, engine_frame(record.fields)))
+        return values, records, frames
+
+    def _not_in_force(self, req: Requirement, period: int) -> Text | None:
+        starts = [req.in_force_from] + [self.catalogue.sources[c.source].in_force_from for c in req.citations]
+        ends = [req.in_force_to] + [self.catalogue.sources[c.source].in_force_to for c in req.citations]
+        start = max((d for d in starts if d), default=None)
+        end = min((d for d in ends if d), default=None)
+        first, last = dt.date(period, 1, 1), dt.date(period, 12, 31)
+        if start and start > last:
+            return Text(f"该要求自{start.isoformat()}起施行，晚于{period}年度", f"in force from {start.isoformat()}, after {period}")
+        if end and end < first:
+            return Text(f"该要求已于{end.isoformat()}失效，早于{period}年度", f"no longer in force after {end.isoformat()}, before {period}")
+        return None
+
+    # --- verdicts ----------------------------------------------------------------------------
+
+    def _outcomes(self, req: Requirement, case: Case, values: Values, records: Mapping[str, tuple[Record, Values]],
+                  fired: Mapping[str, list[Fired]]) -> list[_Outcome]:
+        if req.applies_when is not None:
+            if fired.get(NOT_APPLIES):
+                return [_Outcome(Verdict.NOT_APPLICABLE, values=values,
+                                 reason=req.messages.get(Verdict.NOT_APPLICABLE) or Text("适用条件不成立", "the condition for applying it does not hold"))]
+            if not fired.get(APPLIES):
+                return [_Outcome(Verdict.INSUFFICIENT, values=values)]
+        if req.for_each is None:
+            met, gap = bool(fired.get(MET)), bool(fired.get(GAP))
+            if met and gap:
+                raise InferenceError(f"{req.id}: both met and gap fired; the rule is contradictory")
+            return [_Outcome(Verdict.MET if met else Verdict.GAP if gap else Verdict.INSUFFICIENT, values=values)]
+        if req.for_each not in case.facts:
+            return [_Outcome(Verdict.INSUFFICIENT, values=values)]
+        if not records:
+            return [_Outcome(Verdict.NOT_APPLICABLE, values=values, reason=Text("本年度无相关事项", "no such items in the period"))]
+        state: dict[str, set[str]] = defaultdict(set)
+        for label in (MET, GAP, RECORD_NOT_APPLIES):
+            for f in fired.get(label, []):
+                state[dict(f.refs)["o"]].add(label)
+        gaps = [rid for rid in records if GAP in state[rid]]
+        if any(MET in state[rid] for rid in gaps):
+            raise InferenceError(f"{req.id}: both met and gap fired for one record")
+        if gaps:
+            return [_Outcome(Verdict.GAP, records[rid][0], records[rid][1]) for rid in gaps]
+        undecided = [rid for rid in records if not state[rid]]
+        if undecided:
+            return [_Outcome(Verdict.INSUFFICIENT, records[rid][0], records[rid][1]) for rid in undecided]
+        if all(state[rid] == {RECORD_NOT_APPLIES} for rid in records):
+            return [_Outcome(Verdict.NOT_APPLICABLE, values=values, reason=Text("无适用的事项", "no item the requirement applies to"))]
+        return [_Outcome(Verdict.MET, values=values)]
+
+    # --- findings ----------------------------------------------------------------------------
+
+    def _finding(self, req: Requirement, case: Case, outcome: _Outcome) -> Finding:
+        values = outcome.values or Values()
+        uses = _fact_uses(self.catalogue, req, case, values, outcome.record)
+        message = _message(self.catalogue, req, case, outcome, values)
+        actual = Text(*(join([f"{u.label.get(lang)}：{u.display.get(lang)}" if lang == "zh" else
+                              f"{u.label.get(lang)}: {u.display.get(lang)}" for u in uses], lang) for lang in ("zh", "en")))
+        return Finding(req.id, outcome.verdict, req.severity, req.domain, req.title, message, req.expected, actual,
+                       uses, req.citations, req.remediation, outcome.record.id if outcome.record else None,
+                       req.weakest_confidence)
+
+
+def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Values, record: Record | None) -> tuple[FactUse, ...]:
+    uses = []
+    for var in req.vars:
+        value = values.exact.get(var.name)
+        if var.kind is VarKind.DATE_IN_YEAR:
+            continue
+        if var.kind is VarKind.FACT:
+            fact = case.facts.get(var.args[0])
+            uses.append(FactUse(var.args[0], var.label, value, display(value), fact.evidence if fact else None))
+        elif var.kind is VarKind.FIELD:
+            if record is None:
+                continue
+            uses.append(FactUse(f"{req.for_each}[{record.id}].{var.args[0]}", var.label, value, display(value), record.evidence))
+        else:
+            key = var.args[0] if var.kind is VarKind.COUNT else f"{req.id}.{var.name}"
+            shown = display(value)
+            if value is not None and var.unit is not None:
+                shown = Text(shown.zh + var.unit.zh, shown.en + ("" if var.unit.en == "%" else " ") + var.unit.en)
+            if var.name in values.approximate:
+                shown = Text(shown.zh + "（按周末推算，未计节假日调休）", shown.en + " (weekends only; holidays not counted)")
+            uses.append(FactUse(key, var.label, value, shown, None))
+    for clause in _exists_in(req.check):
+        fact = case.facts.get(clause.records)
+        uses.append(FactUse(clause.records, catalogue.facts[clause.records].label, fact.value if fact else None,
+                            display(fact.value if fact else None), fact.evidence if fact else None))
+    return tuple(uses)
+
+
+def _message(catalogue: Catalogue, req: Requirement, case: Case, outcome: _Outcome, values: Values) -> Text:
+    if outcome.verdict is Verdict.NOT_APPLICABLE:
+        return outcome.reason or Text("不适用", "not applicable")
+    if outcome.verdict is Verdict.INSUFFICIENT:
+        missing = _missing(catalogue, req, case, values, outcome.record)
+        prefix = Text(f"事项{outcome.record.id}：", f"item {outcome.record.id}: ") if outcome.record else Text("", "")
+        return Text(prefix.zh + "缺少判断所需的事实：" + "、".join(m.zh for m in missing),
+                    prefix.en + "facts needed to decide are missing: " + ", ".join(m.en for m in missing))
+    template = req.messages.get(outcome.verdict)
+    if template is None:
+        return Text("符合要求：" + req.expected.zh, "Met: " + req.expected.en)
+    return Text(*(render_message(req, template.get(lang), lang, values, outcome.record) for lang in ("zh", "en")))
+
+
+def render_message(req: Requirement, template: str, lang: str, values: Values, record: Record | None) -> str:
+    context: dict[str, Any] = {v.name: display(values.exact.get(v.name)).get(lang) for v in req.vars}
+    context["record"] = record.id if record else ""
+    try:
+        return _templates.from_string(template).render(context)
+    except jinja2.TemplateError as exc:
+        raise InputError([Problem(req.location, f"message template ({lang}): {exc}", field=req.id)]) from exc
+
+
+def _missing(catalogue: Catalogue, req: Requirement, case: Case, values: Values, record: Record | None) -> list[Text]:
+    missing: list[Text] = []
+    for var in req.vars:
+        if var.name in values.exact or var.kind in (VarKind.PERCENT, VarKind.DAYS, VarKind.WORKDAYS):
+            continue
+        if var.kind is VarKind.FIELD and record is None:
+            continue
+        missing.append(var.label)
+    if req.for_each and req.for_each not in case.facts:
+        missing.insert(0, catalogue.facts[req.for_each].label)
+    for clause in _exists_in(req.check):
+        if clause.records not in case.facts:
+            missing.append(catalogue.facts[clause.records].label)
+    if not missing:
+        missing = [v.label for v in req.vars if v.name not in values.exact] or [NOT_GIVEN]
+    return missing

@@ -1,0 +1,244 @@
+"""Load a district's submitted facts (cases/<district>-<year>/facts.yaml) against the vocabulary.
+
+A missing fact is not an error: it makes the requirements that read it `insufficient_facts`.
+An unknown fact, a value of the wrong type or out of range, or a part above its total is.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any, Mapping
+
+from .errors import InputError, Location, Problem, did_you_mean
+from .model import Case, District, Evidence, FactSpec, FactType, FactValue, Record
+from .schema import Reader, to_decimal, to_decimal_text
+from .yamlio import Document, Path, load_file
+
+MAX_RECORDS = 10_000
+MAX_TEXT = 10_000
+MAX_MAGNITUDE = Decimal(10) ** 12
+EVIDENCE_KEYS = ("document", "doc_number", "url", "page", "quote", "note")
+_CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def facts_file(path: str | os.PathLike[str]) -> str:
+    """A case is a folder holding facts.yaml, or the facts file itself."""
+    path = str(path)
+    return os.path.join(path, "facts.yaml") if os.path.isdir(path) else path
+
+
+def load_case(path: str | os.PathLike[str], vocabulary: Mapping[str, FactSpec]) -> Case:
+    file = facts_file(path)
+    if not os.path.exists(file):
+        raise InputError([Problem(Location(file), "no such facts file",
+                                  suggestion="a case is a folder with facts.yaml, e.g. cases/macun-2020")])
+    return parse_case(load_file(file), vocabulary)
+
+
+def parse_case(doc: Document, vocabulary: Mapping[str, FactSpec], base: Path = ()) -> Case:
+    r = Reader(doc)
+    top = r.mapping(base, required=("case", "facts"))
+    if top is None:
+        raise InputError(r.problems)
+    meta = r.mapping(base + ("case",), required=("district", "period"), optional=("submitted",))
+    district, period, submitted_on, submitted_by = District("?"), 0, None, None
+    if meta is not None:
+        dmap = r.mapping(base + ("case", "district"), required=("name",), optional=("level", "parent"))
+        if dmap is not None:
+            district = District(r.string(base + ("case", "district", "name")) or "?",
+                                r.string(base + ("case", "district", "level"), optional=True),
+                                r.string(base + ("case", "district", "parent"), optional=True))
+        period = r.integer(base + ("case", "period"), optional=False) or 0
+        if period and not 1990 <= period <= 2100:
+            r.problem(base + ("case", "period"), f"period {period} is not a plausible year")
+        if "submitted" in meta and r.mapping(base + ("case", "submitted"), optional=("date", "by")) is not None:
+            submitted_on = r.date(base + ("case", "submitted", "date"))
+            submitted_by = r.string(base + ("case", "submitted", "by"), optional=True)
+    facts = parse_fact_values(r, base + ("facts",), vocabulary)
+    if r.problems:
+        raise InputError(r.problems)
+    return Case(district, period, facts, submitted_on, submitted_by, doc.file)
+
+
+def parse_fact_values(r: Reader, path: Path, vocabulary: Mapping[str, FactSpec]) -> dict[str, FactValue]:
+    raw = r.get(path)
+    if raw is None or raw == {}:
+        return {}
+    if not isinstance(raw, dict):
+        r.problem(path, "expected a mapping of fact key -> value")
+        return {}
+    values: dict[str, FactValue] = {}
+    for key in raw:
+        spec = vocabulary.get(key)
+        if spec is None:
+            r.problem(path + (key,), f"unknown fact '{key}'",
+                      did_you_mean(key, vocabulary) or "see `fazhi rules facts` for the vocabulary")
+            continue
+        value = _parse_fact(r, path + (key,), spec)
+        if value is not None:
+            values[key] = value
+    _check_not_above(r, path, values, vocabulary)
+    return dict(sorted(values.items()))
+
+
+def _parse_fact(r: Reader, path: Path, spec: FactSpec) -> FactValue | None:
+    raw = r.get(path)
+    evidence = None
+    body_key = "records" if spec.type is FactType.RECORDS else "value"
+    if isinstance(raw, dict):
+        if r.mapping(path, required=(body_key,), optional=("evidence",)) is None:
+            return None
+        evidence = _evidence(r, path + ("evidence",)) if "evidence" in raw else None
+        path = path + (body_key,)
+        raw = raw.get(body_key)
+    if raw is None:
+        return None  # stated as unknown: same as absent
+    if spec.type is FactType.RECORDS:
+        records = _records(r, path, spec)
+        return FactValue(spec.key, records, evidence, r.doc.where(path)) if records is not None else None
+    value = parse_value(r, path, raw, spec.type, spec.choices, spec.minimum, spec.maximum)
+    return FactValue(spec.key, value, evidence, r.doc.where(path)) if value is not None else None
+
+
+def _records(r: Reader, path: Path, spec: FactSpec) -> tuple[Record, ...] | None:
+    items = r.get(path)
+    if not isinstance(items, list):
+        r.problem(path, f"'{spec.key}' is a list of records; got {type(items).__name__}")
+        return None
+    if len(items) > MAX_RECORDS:
+        r.problem(path, f"{len(items):,} records; the limit is {MAX_RECORDS:,}", "see docs/limits.md")
+        return None
+    records, seen = [], {}
+    names = [f.name for f in spec.fields]
+    for i, item in enumerate(items):
+        ipath = path + (i,)
+        if not isinstance(item, dict):
+            r.problem(ipath, "each record is a mapping of field -> value")
+            continue
+        rid = item.get("id")
+        if isinstance(rid, bool) or not isinstance(rid, (str, int)) or not str(rid).strip():
+            r.problem(ipath, "each record needs an 'id'")
+            continue
+        rid = str(rid)
+        if rid in seen:
+            r.problem(ipath + ("id",), f"duplicate record id '{rid}' (also item {seen[rid] + 1})")
+            continue
+        seen[rid] = i
+        fields: dict[str, Any] = {}
+        for name, value in item.items():
+            if name in ("id", "evidence"):
+                continue
+            fspec = spec.field_spec(name)
+            if fspec is None:
+                r.problem(ipath + (name,), f"unknown field '{name}' for {spec.key}",
+                          did_you_mean(name, names) or f"fields: {', '.join(names)}")
+                continue
+            if value is None:
+                continue
+            parsed = parse_value(r, ipath + (name,), value, fspec.type, fspec.choices, fspec.minimum, fspec.maximum)
+            if parsed is not None:
+                fields[name] = parsed
+        evidence = _evidence(r, ipath + ("evidence",)) if "evidence" in item else None
+        records.append(Record(rid, dict(sorted(fields.items())), evidence))
+    return tuple(records)
+
+
+def parse_value(r: Reader, path: Path, raw: Any, ftype: FactType, choices: tuple[str, ...] = (),
+                minimum: Decimal | None = None, maximum: Decimal | None = None) -> Any:
+    """One typed value, accepting the forms people write (是/否, 98%, ９８, 2021年2月25日)."""
+    if ftype is FactType.BOOL:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("是", "有", "yes", "true"):
+            return True
+        if text in ("否", "无", "没有", "no", "false"):
+            return False
+        r.problem(path, f"expected yes/no (true/false, 是/否), got {raw!r}")
+        return None
+    if ftype is FactType.DATE:
+        return _date(r, path, raw)
+    if ftype in (FactType.TEXT, FactType.ENUM):
+        if isinstance(raw, (dict, list)) or isinstance(raw, bool):
+            r.problem(path, f"expected text, got {raw!r}")
+            return None
+        text = str(raw)
+        if len(text) > MAX_TEXT:
+            r.problem(path, f"text of {len(text):,} characters; the limit is {MAX_TEXT:,}")
+            return None
+        if ftype is FactType.ENUM and text not in choices:
+            r.problem(path, f"'{text}' is not one of {', '.join(choices)}", did_you_mean(text, choices))
+            return None
+        return text
+    number = _number(raw, ftype)
+    if number is None:
+        what = {FactType.INT: "a whole number", FactType.PERCENT: "a percentage such as 96.2 or '96.2%'"}.get(ftype, "a number")
+        r.problem(path, f"expected {what}, got {raw!r}",
+                  "give the figure alone; put approximations ('约10人', '10余次') in the evidence note")
+        return None
+    if ftype is FactType.INT and number != number.to_integral_value():
+        r.problem(path, f"expected a whole number, got {raw!r}")
+        return None
+    if abs(number) > MAX_MAGNITUDE:
+        r.problem(path, f"{number} is larger than the limit {MAX_MAGNITUDE:,}")
+        return None
+    low = minimum if minimum is not None else (Decimal(0) if ftype in (FactType.INT, FactType.PERCENT) else None)
+    high = maximum if maximum is not None else (Decimal(100) if ftype is FactType.PERCENT else None)
+    if low is not None and number < low:
+        r.problem(path, f"{number} is below the minimum {low}")
+        return None
+    if high is not None and number > high:
+        r.problem(path, f"{number} is above the maximum {high}")
+        return None
+    return int(number) if ftype is FactType.INT else number
+
+
+def _number(raw: Any, ftype: FactType) -> Decimal | None:
+    if isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).strip()
+        if ftype is FactType.PERCENT and text.endswith("%"):
+            text = text[:-1]
+        return to_decimal_text(text)
+    return to_decimal(raw)
+
+
+def _date(r: Reader, path: Path, raw: Any) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).strip()
+        match = _CN_DATE.fullmatch(text) or _ISO_DATE.fullmatch(text)
+        if match:
+            try:
+                return dt.date(*map(int, match.groups()))
+            except ValueError:
+                r.problem(path, f"'{raw}' is not a real date")
+                return None
+    r.problem(path, f"expected a date (YYYY-MM-DD), got {raw!r}")
+    return None
+
+
+def _evidence(r: Reader, path: Path) -> Evidence | None:
+    raw = r.get(path)
+    if isinstance(raw, str):
+        return Evidence(quote=raw)
+    if r.mapping(path, optional=EVIDENCE_KEYS) is None:
+        return None
+    return Evidence(**{k: r.string(path + (k,), optional=True) for k in EVIDENCE_KEYS})
+
+
+def _check_not_above(r: Reader, path: Path, values: Mapping[str, FactValue], vocabulary: Mapping[str, FactSpec]) -> None:
+    for key, fact in values.items():
+        total_key = vocabulary[key].not_above
+        if total_key and total_key in values:
+            part, total = fact.value, values[total_key].value
+            if part > total:
+                r.problem(path + (key,), f"{part} is larger than {total_key} ({total})",
+                          "a part cannot exceed its total; check both figures")
+

@@ -1,0 +1,38 @@
+"""How values read in messages and documents, in Chinese and English."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .model import Text
+
+NOT_GIVEN = Text("未提供", "not given")
+
+
+def number(value: Decimal | Fraction | int | float, places: int = 2) -> str:
+    """At most `places` decimals, no trailing zeros: 5, 2.13, 92.86."""
+    exact = Fraction(value) if not isinstance(value, float) else Fraction(repr(value))
+    rounded = round(exact, places)
+    text = f"{float(rounded):.{places}f}" if rounded.denominator != 1 else str(int(rounded))
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def display(value: Any) -> Text:
+    if value is None:
+        return NOT_GIVEN
+    if isinstance(value, bool):
+        return Text("是", "yes") if value else Text("否", "no")
+    if isinstance(value, (int, Decimal, Fraction, float)):
+        text = number(value)
+        return Text(text, text)
+    if isinstance(value, dt.date):
+        return Text(f"{value.year}年{value.month}月{value.day}日", value.isoformat())
+    if isinstance(value, tuple):  # records
+        return Text(f"{len(value)}条记录", f"{len(value)} records")
+    return Text(str(value), str(value))
+
+
+def join(parts: list[str], lang: str) -> str:
+    return ("；" if lang == "zh" else "; ").join(parts)

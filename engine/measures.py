@@ -1,0 +1,123 @@
+"""Exact values of a requirement's variables for one case (and one record), before inference.
+
+Ratios are computed as Fractions, so 15 of 300 is exactly 5%; dates are real dates; 工作日 come
+from the official calendar with 调休, falling back to a weekends-only count outside its years.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Mapping
+
+from .model import Case, Record, Requirement, Var, VarKind
+
+try:  # chinese-calendar covers 2004 to its release year
+    import chinese_calendar as _calendar
+except ImportError:  # pragma: no cover - declared as a dependency
+    _calendar = None
+
+
+@dataclass
+class Values:
+    """Variable values for one frame: exact values, and which ones are approximate."""
+
+    exact: dict[str, Any] = field(default_factory=dict)
+    approximate: set[str] = field(default_factory=set)
+
+
+def scalar_values(req: Requirement, case: Case) -> Values:
+    return _values(req, case, None)
+
+
+def record_values(req: Requirement, case: Case, record: Record) -> Values:
+    return _values(req, case, record)
+
+
+def _values(req: Requirement, case: Case, record: Record | None) -> Values:
+    out = Values()
+    for var in req.vars:
+        value = _value(var, case, record, out)
+        if value is not None:
+            out.exact[var.name] = value
+    return out
+
+
+def _value(var: Var, case: Case, record: Record | None, out: Values) -> Any:
+    if var.kind is VarKind.FACT:
+        fact = case.facts.get(var.args[0])
+        return None if fact is None else fact.value
+    if var.kind is VarKind.COUNT:
+        fact = case.facts.get(var.args[0])
+        return None if fact is None else len(fact.value)
+    if var.kind is VarKind.FIELD:
+        if record is None:
+            return None
+        return record.id if var.args[0] == "id" else record.fields.get(var.args[0])
+    if var.kind is VarKind.DATE_IN_YEAR:
+        offset, month, day = var.args
+        return dt.date(case.period + offset, month, day)
+    a, b = (out.exact.get(name) for name in var.args)
+    if a is None or b is None:
+        return None
+    if var.kind is VarKind.PERCENT:
+        return None if b == 0 else Fraction(a) * 100 / Fraction(b)
+    if var.kind is VarKind.DAYS:
+        return (b - a).days
+    if var.kind is VarKind.WORKDAYS:
+        count, exact = workdays_between(a, b)
+        if not exact:
+            out.approximate.add(var.name)
+        return count
+    raise ValueError(var.kind)
+
+
+def workdays_between(start: dt.date, end: dt.date) -> tuple[int, bool]:
+    """Working days after `start` up to and including `end` (negative when end is earlier).
+
+    Returns (count, exact): exact is False when the official calendar does not cover the years
+    and weekends alone were counted.
+    """
+    if end < start:
+        count, exact = workdays_between(end, start)
+        return -count, exact
+    if start == end:
+        return 0, True
+    first = start + dt.timedelta(days=1)
+    if _calendar is not None:
+        try:
+            return len(_calendar.get_workdays(first, end)), True
+        except NotImplementedError:
+            pass
+    days = (end - first).days + 1
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5 + sum(1 for i in range(rest) if (first + dt.timedelta(days=weeks * 7 + i)).weekday() < 5)
+    return count, False
+
+
+def engine_value(value: Any) -> Any:
+    """A value in the form the inference engine compares correctly.
+
+    Numbers become int or float: a float correctly rounded from an exact Fraction orders the same as
+    the exact value against any threshold of a few decimals, and an exact tie stays a tie. ISO dates
+    are zero-padded strings, which compare correctly as text.
+    """
+    if isinstance(value, bool) or isinstance(value, str) or isinstance(value, int):
+        return value
+    if isinstance(value, (Decimal, Fraction)):
+        exact = Fraction(value)
+        if exact.denominator == 1:
+            return int(exact)
+        number = float(exact)
+        # the engine cannot read exponent notation (1e-05); such tiny magnitudes never sit near a threshold
+        if abs(number) < 1e-4:
+            return 0.0001 if number > 0 else -0.0001
+        return number
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"unsupported value {value!r}")
+
+
+def engine_frame(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: engine_value(v) for name, v in values.items()}

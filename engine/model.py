@@ -1,0 +1,386 @@
+"""The typed vocabulary every module shares: rules, facts and findings. Raw dicts end at the loaders."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Mapping, Union
+
+from .errors import Location
+
+
+class Verdict(str, Enum):
+    MET = "met"
+    GAP = "gap"
+    INSUFFICIENT = "insufficient_facts"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Severity(str, Enum):
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+    ADVISORY = "advisory"  # the source is paraphrased or uncertain: reported, never a hard rule
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+class Confidence(str, Enum):
+    VERBATIM = "verbatim"
+    PARAPHRASED = "paraphrased"
+    UNCERTAIN = "uncertain"
+
+
+class FactType(str, Enum):
+    BOOL = "bool"
+    INT = "int"
+    NUMBER = "number"
+    PERCENT = "percent"
+    DATE = "date"
+    TEXT = "text"
+    ENUM = "enum"
+    RECORDS = "records"
+
+
+class ValueKind(str, Enum):
+    """What a condition operand holds, which decides the operators allowed on it."""
+
+    NUMBER = "number"
+    BOOL = "bool"
+    DATE = "date"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class Text:
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: Text
+    doc_number: str | None
+    issuer: str | None
+    date: dt.date | None
+    in_force_from: dt.date | None
+    in_force_to: dt.date | None
+    read_at: str | None
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: FactType
+    label: Text
+    unit: Text | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    key: str
+    type: FactType
+    label: Text
+    question: Text
+    ruleset: str
+    unit: Text | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    not_above: str | None = None  # key of a fact this one may not exceed (part <= total)
+    choices: tuple[str, ...] = ()
+    fields: tuple[FieldSpec, ...] = ()
+    location: Location | None = field(default=None, compare=False)
+
+    def field_spec(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    article: str
+    quote: str
+    confidence: Confidence
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Remediation:
+    measure: Text
+    owner: str  # an owner role such as 司法局; a case's owners.yaml maps it to a unit
+    deadline_days: int | None
+    acceptance: Text | None = None
+
+
+# --- conditions -----------------------------------------------------------------------------
+
+class Op(str, Enum):
+    EQ = "eq"
+    NEQ = "neq"
+    LT = "lt"
+    LTE = "lte"
+    GT = "gt"
+    GTE = "gte"
+
+    @property
+    def negated(self) -> "Op":
+        return _NEGATED[self]
+
+    @property
+    def symbol(self) -> str:
+        return _SYMBOLS[self]
+
+
+_NEGATED = {Op.EQ: Op.NEQ, Op.NEQ: Op.EQ, Op.LT: Op.GTE, Op.GTE: Op.LT, Op.GT: Op.LTE, Op.LTE: Op.GT}
+_SYMBOLS = {Op.EQ: "=", Op.NEQ: "≠", Op.LT: "<", Op.LTE: "≤", Op.GT: ">", Op.GTE: "≥"}
+
+
+@dataclass(frozen=True)
+class VarRef:
+    """A requirement variable (see `Var`); in an `exists` clause, a variable of the outer record."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class InnerRef:
+    """A field of the inner record of an `exists` clause."""
+
+    field: str
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: Any  # bool, int, Decimal, date or str
+
+
+Operand = Union[VarRef, InnerRef, Literal]
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: Op
+    left: Operand
+    right: Operand
+
+
+@dataclass(frozen=True)
+class AllOf:
+    items: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class NotOf:
+    item: "Condition"
+
+
+@dataclass(frozen=True)
+class Exists:
+    """True when some record of `records` satisfies every comparison of `where`."""
+
+    records: str
+    where: tuple[Compare, ...]
+    negated: bool = False
+
+
+Condition = Union[Compare, AllOf, AnyOf, NotOf, Exists]
+
+
+class VarKind(str, Enum):
+    FACT = "fact"  # a scalar fact of the case
+    FIELD = "field"  # a field of the record being checked (for_each)
+    PERCENT = "percent"  # 100 * a / b, exact
+    DAYS = "days"  # calendar days from a to b
+    WORKDAYS = "workdays"  # 工作日 from a to b on the official calendar
+    DATE_IN_YEAR = "date_in_year"  # a fixed month/day in the period's year + offset
+    COUNT = "count"  # number of records of a records fact
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+    kind: VarKind
+    value_kind: ValueKind
+    args: tuple[Any, ...]  # fact key / field name / names of other vars / (offset, month, day)
+    label: Text
+    unit: Text | None = None
+
+
+@dataclass(frozen=True)
+class RuleTest:
+    name: str
+    facts: "Case"
+    expect: Verdict
+    gap_records: tuple[str, ...] = ()
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    ruleset: str
+    domain: str
+    title: Text
+    severity: Severity
+    citations: tuple[Citation, ...]
+    vars: tuple[Var, ...]
+    check: Condition
+    messages: Mapping[Verdict, Text]
+    expected: Text
+    remediation: Remediation
+    applies_when: Condition | None = None
+    for_each: str | None = None
+    where: Condition | None = None
+    in_force_from: dt.date | None = None
+    in_force_to: dt.date | None = None
+    summary: Text | None = None
+    tests: tuple[RuleTest, ...] = ()
+    location: Location | None = field(default=None, compare=False)
+
+    def var(self, name: str) -> Var:
+        return next(v for v in self.vars if v.name == name)
+
+    @property
+    def facts_read(self) -> tuple[str, ...]:
+        keys = [self.for_each] if self.for_each else []
+        keys += [v.args[0] for v in self.vars if v.kind in (VarKind.FACT, VarKind.COUNT)]
+        keys += [e.records for e in _exists_in(self.check)]
+        return tuple(dict.fromkeys(keys))
+
+    @property
+    def weakest_confidence(self) -> Confidence:
+        order = list(Confidence)
+        return max((c.confidence for c in self.citations), key=order.index)
+
+
+def _exists_in(cond: Condition | None) -> list[Exists]:
+    if cond is None:
+        return []
+    if isinstance(cond, Exists):
+        return [cond]
+    if isinstance(cond, (AllOf, AnyOf)):
+        return [e for item in cond.items for e in _exists_in(item)]
+    if isinstance(cond, NotOf):
+        return _exists_in(cond.item)
+    return []
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    id: str
+    title: Text
+    version: str
+    file: str
+    sources: tuple[Source, ...]
+    facts: tuple[FactSpec, ...]
+    requirements: tuple[Requirement, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every loaded ruleset, with the fact vocabulary and sources they share."""
+
+    rulesets: tuple[Ruleset, ...]
+    facts: Mapping[str, FactSpec]
+    sources: Mapping[str, Source]
+
+    @property
+    def requirements(self) -> tuple[Requirement, ...]:
+        return tuple(r for rs in self.rulesets for r in rs.requirements)
+
+    def requirement(self, rid: str) -> Requirement | None:
+        return next((r for r in self.requirements if r.id == rid), None)
+
+
+# --- facts of a case --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Evidence:
+    document: str | None = None
+    doc_number: str | None = None
+    url: str | None = None
+    page: str | None = None
+    quote: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    fields: Mapping[str, Any]
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class FactValue:
+    key: str
+    value: Any  # bool, int, Decimal, date, str, or tuple[Record, ...] for records
+    evidence: Evidence | None = None
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class District:
+    name: str
+    level: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    district: District
+    period: int
+    facts: Mapping[str, FactValue]
+    submitted_on: dt.date | None = None
+    submitted_by: str | None = None
+    file: str | None = None
+
+
+# --- results ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FactUse:
+    key: str
+    label: Text
+    value: Any
+    display: str
+    evidence: Evidence | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    requirement: str
+    verdict: Verdict
+    severity: Severity
+    domain: str
+    title: Text
+    message: Text
+    expected: Text
+    actual: Text
+    facts: tuple[FactUse, ...]
+    citations: tuple[Citation, ...]
+    remediation: Remediation
+    record: str | None = None
+    confidence: Confidence = Confidence.VERBATIM
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    case: Case
+    catalogue: Catalogue
+    findings: tuple[Finding, ...]

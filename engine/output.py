@@ -1,0 +1,106 @@
+"""Findings as data (the JSON contract) and safe writing of any output file."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections import Counter
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .errors import FazhiError
+from .model import Evaluation, Evidence, Finding, Record, Verdict
+
+SCHEMA_VERSION = "1.0"
+
+
+class OutputExists(FazhiError):
+    pass
+
+
+def summary(evaluation: Evaluation) -> dict[str, Any]:
+    counts = Counter(f.verdict.value for f in evaluation.findings)
+    by_domain: dict[str, Counter[str]] = {}
+    for f in evaluation.findings:
+        by_domain.setdefault(f.domain, Counter())[f.verdict.value] += 1
+    order = [v.value for v in Verdict]
+    return {"counts": {v: counts.get(v, 0) for v in order},
+            "by_domain": {d: {v: c.get(v, 0) for v in order} for d, c in by_domain.items()}}
+
+
+def to_json_data(evaluation: Evaluation, lang: str) -> dict[str, Any]:
+    case = evaluation.case
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "case": {"district": case.district.name, "level": case.district.level, "parent": case.district.parent,
+                 "period": case.period},
+        "ruleset": [{"id": rs.id, "version": rs.version} for rs in evaluation.catalogue.rulesets],
+        "lang": lang,
+        "summary": summary(evaluation),
+        "findings": [finding_data(f, lang) for f in evaluation.findings],
+    }
+
+
+def finding_data(f: Finding, lang: str) -> dict[str, Any]:
+    return {
+        "requirement": f.requirement,
+        "verdict": f.verdict.value,
+        "severity": f.severity.value,
+        "domain": f.domain,
+        "title": f.title.get(lang),
+        "message": f.message.get(lang),
+        "expected": f.expected.get(lang),
+        "actual": f.actual.get(lang),
+        "confidence": f.confidence.value,
+        "facts": [{"key": u.key, "label": u.label.get(lang), "value": json_value(u.value), "display": u.display.get(lang),
+                   "evidence": evidence_data(u.evidence)} for u in f.facts],
+        "citations": [{"source": c.source, "article": c.article, "quote": c.quote, "confidence": c.confidence.value}
+                      for c in f.citations],
+        "remediation": {"measure": f.remediation.measure.get(lang), "owner": f.remediation.owner,
+                        "deadline_days": f.remediation.deadline_days,
+                        "acceptance": f.remediation.acceptance.get(lang) if f.remediation.acceptance else None},
+        "record": f.record,
+    }
+
+
+def evidence_data(e: Evidence | None) -> dict[str, str] | None:
+    if e is None:
+        return None
+    return {k: v for k, v in e.__dict__.items() if v is not None}
+
+
+def json_value(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else round(float(value), 4)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple) and all(isinstance(r, Record) for r in value):
+        return [r.id for r in value]
+    return str(value)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def write_atomic(path: str, content: str | bytes, force: bool = False) -> None:
+    """Write via a temporary file and rename, so a failed run never leaves a partial file."""
+    if os.path.exists(path) and not force:
+        raise OutputExists(f"{path}: already exists; use --force to overwrite")
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".fazhi-", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
