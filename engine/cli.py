@@ -166,3 +166,12 @@ def main() -> None:
             raise
         click.echo(f"internal error: {exc!r} (set FAZHI_DEBUG=1 for details and please report it)", err=True)
         sys.exit(3)
+
+
+def _register_extensions() -> None:
+    """Commands that live in their own modules (documents, inspection, intake) join the group here."""
+    from . import cli_documents
+    cli_documents.register(cli)
+
+
+_register_extensions()
