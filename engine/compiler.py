@@ -30,7 +30,7 @@ class Ref:
 
 
 @dataclass(frozen=True)
-class Test:
+class Comparison:
     op: Op
     field: str
     value: Any  # an engine value, or a Ref
@@ -41,7 +41,7 @@ class Pattern:
     alias: str
     kind: str
     present: tuple[str, ...]  # fields that must exist on the fact
-    tests: tuple[Test, ...]
+    tests: tuple[Comparison, ...]
     negated: bool = False
 
 
@@ -124,26 +124,26 @@ def dnf(cond: Condition) -> list[list[Compare | Exists]]:
 _FLIPPED = {Op.LT: Op.GT, Op.GT: Op.LT, Op.LTE: Op.GTE, Op.GTE: Op.LTE, Op.EQ: Op.EQ, Op.NEQ: Op.NEQ}
 
 
-def _test(c: Compare) -> Test:
+def _test(c: Compare) -> Comparison:
     """A comparison on the outer frame, with its variable on the left."""
     left, op, right = c.left, c.op, c.right
     if isinstance(left, Literal):
         left, op, right = right, _FLIPPED[op], left
     assert isinstance(left, VarRef)
     if isinstance(right, VarRef):
-        return Test(op, left.name, Ref(None, right.name))
+        return Comparison(op, left.name, Ref(None, right.name))
     assert isinstance(right, Literal)
-    return Test(op, left.name, engine_value(right.value))
+    return Comparison(op, left.name, engine_value(right.value))
 
 
-def _inner_test(c: Compare) -> Test:
+def _inner_test(c: Compare) -> Comparison:
     """A comparison on the inner record of an exists clause, with the inner field on the left."""
     left, op, right = c.left, c.op, c.right
     if not isinstance(left, InnerRef):
         left, op, right = right, _FLIPPED[op], left
     assert isinstance(left, InnerRef)
     if isinstance(right, VarRef):
-        return Test(op, left.field, Ref("o", right.name))
+        return Comparison(op, left.field, Ref("o", right.name))
     if isinstance(right, InnerRef):
-        return Test(op, left.field, Ref(None, right.field))
-    return Test(op, left.field, engine_value(right.value))
+        return Comparison(op, left.field, Ref(None, right.field))
+    return Comparison(op, left.field, engine_value(right.value))

@@ -42,6 +42,7 @@ class ConditionParser:
         self.facts = facts
         self.record_spec = facts.get(for_each) if for_each else None
         self.vars: dict[str, Var] = {}
+        self._failed: set[str] = set()  # declared but invalid: already reported, so not "unknown" again
         self._choices: dict[str, tuple[str, ...]] = {}
 
     # --- variables -------------------------------------------------------------------------
@@ -61,10 +62,12 @@ class ConditionParser:
             return
         spec = self.r.mapping(path, optional=VAR_FORMS + ("label", "unit"))
         if spec is None:
+            self._failed.add(name)
             return
         forms = [k for k in spec if k in VAR_FORMS]
         if len(forms) != 1:
             self.r.problem(path, f"variable '{name}' needs exactly one of: {', '.join(VAR_FORMS)}")
+            self._failed.add(name)
             return
         kind = VarKind(forms[0])
         arg = spec[forms[0]]
@@ -73,6 +76,8 @@ class ConditionParser:
         var = self._build_var(path + (forms[0],), name, kind, arg, label, unit)
         if var is not None:
             self.vars[name] = var
+        else:
+            self._failed.add(name)
 
     def _build_var(self, path: Path, name: str, kind: VarKind, arg: Any, label: Text | None,
                    unit: Text | None) -> Var | None:
@@ -122,6 +127,8 @@ class ConditionParser:
         need = ValueKind.NUMBER if kind is VarKind.PERCENT else ValueKind.DATE
         for i, ref in enumerate(arg):
             var = self.vars.get(ref)
+            if var is None and ref in self._failed:
+                return None
             if var is None:
                 self.r.problem(path + (i,), f"unknown variable '{ref}' (declare it above)", did_you_mean(ref, self.vars))
                 return None
@@ -215,6 +222,8 @@ class ConditionParser:
     def _operand(self, path: Path, raw: Any, inner: FactSpec | None) -> tuple[Operand, ValueKind, tuple[str, ...]] | None:
         if isinstance(raw, str):
             var = self.vars.get(raw)
+            if var is None and raw in self._failed:
+                return None
             if var is None:
                 self.r.problem(path, f"unknown variable '{raw}'",
                                did_you_mean(raw, self.vars) or "declare it under 'vars', or write text as {text: ...}")

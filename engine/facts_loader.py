@@ -44,7 +44,7 @@ def parse_case(doc: Document, vocabulary: Mapping[str, FactSpec], base: Path = (
     top = r.mapping(base, required=("case", "facts"))
     if top is None:
         raise InputError(r.problems)
-    meta = r.mapping(base + ("case",), required=("district", "period"), optional=("submitted",))
+    meta = r.mapping(base + ("case",), required=("district", "period"), optional=("submitted",)) if "case" in top else None
     district, period, submitted_on, submitted_by = District("?"), 0, None, None
     if meta is not None:
         dmap = r.mapping(base + ("case", "district"), required=("name",), optional=("level", "parent"))

@@ -28,7 +28,7 @@ from typing import Any, Callable, Mapping, Sequence
 import durable_rules_engine as _core
 from durable import engine as _durable
 
-from .compiler import Pattern, Ref, RuleSpec, Test
+from .compiler import Comparison, Pattern, Ref, RuleSpec
 from .errors import InferenceError
 from .model import Op
 
@@ -80,6 +80,7 @@ class Engine:
             patterns = [sentinel] + [_pattern(p) for p in spec.patterns]
             definition[spec.id] = {"all": patterns, "run": self._action(spec.id)}
         definition["sink!"] = {"all": [{"a": {"$ex": {"kind": 1}}}, {"b": {"kind": "never!"}}], "run": _noop}
+        definition["warmup!"] = {"all": [{"w": {"kind": "warmup!"}}], "run": _noop}
         internal = f"{name}-{next(self._counter)}"
         with self._lock:
             self._unload(name)
@@ -89,6 +90,14 @@ class Engine:
                 raise InferenceError(f"the engine rejected ruleset '{name}': {exc}") from exc
             self._names[name] = internal
             self._groups[name] = groups
+            self._warm_up(internal)
+
+    def _warm_up(self, internal: str) -> None:
+        """Fire one rule in a throwaway session: delete_state crashes the process (free(): invalid pointer)
+        when no rule of the ruleset has ever fired before, e.g. a first case with almost no facts."""
+        sid = "warmup-" + uuid.uuid4().hex
+        self._host.assert_fact(internal, {"sid": sid, "id": "w", "kind": "warmup!", "_e": 1})
+        self._host.delete_state(internal, sid)
 
     def _unload(self, name: str) -> None:
         internal = self._names.pop(name, None)
@@ -184,7 +193,7 @@ def _pattern(p: Pattern) -> dict[str, Any]:
     return {alias: {"$and": terms}}
 
 
-def _test(t: Test) -> dict[str, Any]:
+def _test(t: Comparison) -> dict[str, Any]:
     value: Any = t.value
     if isinstance(value, Ref):
         value = {"$m": value.field} if value.alias is None else {value.alias: value.field}

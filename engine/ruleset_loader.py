@@ -46,6 +46,10 @@ def load_catalogue(paths: Iterable[str]) -> Catalogue:
         except InputError as exc:
             problems += exc.problems
             continue
+        if not isinstance(reader.doc.data, dict):
+            reader.mapping(())
+            problems += reader.problems
+            continue
         header = _sources_only(reader) if _is_sources_file(reader) else _header(reader)
         parsed.append((reader, header))
     sources: dict[str, Source] = {}
