@@ -15,7 +15,9 @@ import click
 from .errors import FazhiError, InputError
 from .evaluate import Evaluator
 from .facts_loader import load_case
-from .model import Catalogue, Verdict
+from .model import Catalogue, Evaluation, Verdict
+from .profiles import find_profile, load_profile
+from .scoring import Score, score
 from .output import dumps, to_json_data, write_atomic
 from .render_text import render_markdown, render_text
 from .ruleset_loader import load_catalogue
@@ -36,6 +38,20 @@ def default_rules() -> str:
 
 
 RULES = click.option("--rules", "rules", multiple=True, type=click.Path(), help="Ruleset files or folders [default: rulesets/].")
+
+
+PROFILE = click.option("--profile", help="Assessment profile: a name under rulesets/profiles/ or a YAML path.")
+
+
+def evaluate_case(catalogue: Catalogue, case: str, profile: str | None, rule_paths: list[str]) -> tuple[Evaluation, Score | None]:
+    """Load a case and evaluate it, under a profile when one is named (which selects and scores)."""
+    facts = load_case(case, catalogue.facts)
+    if profile is None:
+        return Evaluator(catalogue).evaluate(facts), None
+    chosen = load_profile(find_profile(profile, rule_paths), catalogue)
+    only = [r.id for r in catalogue.requirements if chosen.selects(r.id, r.domain)]
+    evaluation = Evaluator(catalogue).evaluate(facts, only=only)
+    return evaluation, score(evaluation, chosen)
 
 
 def _catalogue(rules: tuple[str, ...]) -> Catalogue:
@@ -59,20 +75,22 @@ def cli() -> None:
 @cli.command()
 @click.argument("case", type=click.Path())
 @RULES
+@PROFILE
 @LANG
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--out", type=click.Path(), help="Write to this file instead of standard output.")
 @FORCE
-def check(case: str, rules: tuple[str, ...], lang: str, fmt: str, out: str | None, force: bool) -> None:
+def check(case: str, rules: tuple[str, ...], profile: str | None, lang: str, fmt: str, out: str | None,
+          force: bool) -> None:
     """Check one case (a folder with facts.yaml) and print a verdict for every requirement."""
     catalogue = _catalogue(rules)
-    evaluation = Evaluator(catalogue).evaluate(load_case(case, catalogue.facts))
+    evaluation, score = evaluate_case(catalogue, case, profile, list(rules) or [default_rules()])
     if fmt == "json":
-        text = dumps(to_json_data(evaluation, lang))
+        text = dumps(to_json_data(evaluation, lang, score))
     elif fmt == "markdown":
-        text = render_markdown(evaluation, lang)
+        text = render_markdown(evaluation, lang, score)
     else:
-        text = render_text(evaluation, lang, color=out is None and sys.stdout.isatty())
+        text = render_text(evaluation, lang, color=out is None and sys.stdout.isatty(), score=score)
     _emit(text, out, force)
     sys.exit(EXIT_GAPS if any(f.verdict is Verdict.GAP for f in evaluation.findings) else EXIT_OK)
 

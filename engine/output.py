@@ -30,9 +30,11 @@ def summary(evaluation: Evaluation) -> dict[str, Any]:
             "by_domain": {d: {v: c.get(v, 0) for v in order} for d, c in by_domain.items()}}
 
 
-def to_json_data(evaluation: Evaluation, lang: str) -> dict[str, Any]:
+def to_json_data(evaluation: Evaluation, lang: str, score: Any = None) -> dict[str, Any]:
+    """The documented JSON contract (docs/json.md); `score` is a scoring.Score when a profile is used."""
+    from .scoring import score_data
     case = evaluation.case
-    return {
+    data = {
         "schema_version": SCHEMA_VERSION,
         "case": {"district": case.district.name, "level": case.district.level, "parent": case.district.parent,
                  "period": case.period},
@@ -41,6 +43,9 @@ def to_json_data(evaluation: Evaluation, lang: str) -> dict[str, Any]:
         "summary": summary(evaluation),
         "findings": [finding_data(f, lang) for f in evaluation.findings],
     }
+    if score is not None:
+        data["score"] = score_data(score, lang)
+    return data
 
 
 def finding_data(f: Finding, lang: str) -> dict[str, Any]:

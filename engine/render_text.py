@@ -1,6 +1,8 @@
 """Findings for the terminal (text) and as a Markdown checklist."""
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from .model import Evaluation, Finding, Verdict
@@ -26,11 +28,20 @@ def confidence_note(f: Finding, lang: str) -> str:
     return "" if note is None else (note[1] if lang == "en" else note[0])
 
 
-def render_text(evaluation: Evaluation, lang: str, color: bool) -> str:
+def score_lines(score: Any, lang: str) -> list[str]:
+    if score is None:
+        return []
+    title = f"{score.profile.title.get(lang)} ({score.profile.id} {score.profile.version})"
+    head = f"score: {score.total} / {score.maximum} — {title}" if lang == "en" else f"得分：{score.total} / {score.maximum}（{title}）"
+    return [head] + [f"  {t.get(lang)}" for t in score.derivation]
+
+
+def render_text(evaluation: Evaluation, lang: str, color: bool, score: Any = None) -> str:
     case = evaluation.case
     lines = [f"{case.district.name} {case.period}" + (" — law-based government checklist" if lang == "en" else "年度 法治政府建设合规检查")]
     counts = summary(evaluation)["counts"]
     lines.append("  ".join(f"{verdict_label(Verdict(v), lang)}: {n}" for v, n in counts.items()))
+    lines += score_lines(score, lang)
     lines.append("")
     for f in evaluation.findings:
         zh, en, colour = VERDICT_TEXT[f.verdict]
@@ -46,7 +57,7 @@ def render_text(evaluation: Evaluation, lang: str, color: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_markdown(evaluation: Evaluation, lang: str) -> str:
+def render_markdown(evaluation: Evaluation, lang: str, score: Any = None) -> str:
     case = evaluation.case
     en = lang == "en"
     out = [f"# {case.district.name} {case.period}" + (" — checklist" if en else "年度法治政府建设合规检查"), ""]
@@ -54,6 +65,8 @@ def render_markdown(evaluation: Evaluation, lang: str) -> str:
     out.append("| " + " | ".join(verdict_label(Verdict(v), lang) for v in counts) + " |")
     out.append("|" + "---|" * len(counts))
     out.append("| " + " | ".join(str(n) for n in counts.values()) + " |")
+    if score is not None:
+        out += [""] + [f"- {line.strip()}" for line in score_lines(score, lang)]
     out += ["", "| " + (" | ".join(["Requirement", "Verdict", "Finding", "Basis"]) if en else " | ".join(["要求", "结论", "说明", "依据"])) + " |",
             "|---|---|---|---|"]
     for f in evaluation.findings:

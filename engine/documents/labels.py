@@ -1,0 +1,164 @@
+"""Every fixed word of the two documents, in Chinese and English, and how numbers and dates read."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..model import Confidence, Severity, Verdict
+
+_DIGITS = "零一二三四五六七八九"
+_EN_ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth")
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "report_title": "{district}{period}年度法治政府建设差距报告",
+        "memo_title": "{district}{period}年度法治政府建设问题整改方案",
+        "info": "基本信息", "item": "项目", "content": "内容",
+        "district": "地区", "period": "年度", "period_value": "{period}年度", "rulesets": "规则集及版本",
+        "profile": "评分方案", "no_profile": "未使用（按领域计算符合率，不计总分）", "evaluated_on": "评估日期",
+        "previous_memo": "上期整改方案",
+        "overview": "总体情况",
+        "overview_sentence": "本次对照{total}项要求进行检查，其中符合{met}项，存在差距{gap}项，事实不足{insufficient}项，不适用{na}项。",
+        "domain": "领域", "requirements": "要求数", "score": "符合率", "total": "合计", "total_score": "总分",
+        "score_note": "符合率＝符合项数÷（符合＋差距＋事实不足）项数，不适用项不计入。",
+        "profile_note": "总分按评分方案{profile}对各领域符合率加权计算。",
+        "problems": "存在的问题", "no_problems": "本次检查未发现差距。",
+        "domain_heading": "{number}{title}方面",
+        "expected": "对照要求", "actual": "实际情况", "evidence": "证据", "basis": "依据",
+        "records": "涉及事项", "record": "事项", "situation": "情况",
+        "count_sentence": "{count}件{label}不符合“{title}”的要求",
+        "rfi": "需补充的材料", "no_rfi": "无需补充材料。",
+        "rfi_intro": "以下要求因缺少事实无法作出结论，请逐项答复并附证明材料：",
+        "question": "需答复的问题", "attach": "需附材料",
+        "attach_text": "载明“{label}”的文件，注明文件名称、文号和页码",
+        "attach_record": "事项{record}的相关文书，注明文件名称、文号和页码",
+        "record_question": "{label}{record}的“{field}”是什么？",
+        "annex": "附件：逐项检查结果",
+        "id": "编号", "requirement": "要求", "severity": "严重程度", "verdict": "结论", "note": "说明",
+        "progress": "整改销号情况",
+        "progress_sentence": "对照{date}整改方案的{total}项问题：已销号{closed}项，仍在整改{open}项，反弹{reopened}项，待核验{unverified}项；本次新增问题{new}项。",
+        "previous_status": "上期状态", "current_status": "本期状态",
+        "tasks": "整改任务清单", "no_tasks": "本次检查未发现需整改的问题。",
+        "number": "序号", "problem": "问题", "measure": "整改措施", "owner": "责任单位",
+        "deadline": "完成时限", "acceptance": "验收标准", "status": "整改状态",
+        "deadlines": "完成时限说明",
+        "deadline_sentence": "完成时限自评估日期（{date}）起算：{table}；规则对完成期限另有规定的，从其规定；执行时通过 --deadlines 指定的，以指定为准。",
+        "deadline_entry": "{severity}问题{days}日",
+        "record_acceptance": "（事项{record}）",
+        "sep": "；", "colon": "：", "comma": "，", "stop": "。", "open_paren": "（", "close_paren": "）",
+        "quote": "“{text}”", "book": "《{text}》", "page": "第{page}页", "days": "{days}日",
+        "carry_note": "上期问题，{status}",
+    },
+    "en": {
+        "report_title": "Gap report on building law-based government: {district}, {period}",
+        "memo_title": "Remediation plan for law-based government: {district}, {period}",
+        "info": "Particulars", "item": "Item", "content": "Value",
+        "district": "District", "period": "Period", "period_value": "{period}", "rulesets": "Rulesets and versions",
+        "profile": "Scoring profile", "no_profile": "none (share met by domain; no total score)",
+        "evaluated_on": "Date of evaluation", "previous_memo": "Previous remediation plan",
+        "overview": "Overview",
+        "overview_sentence": "{total} requirements were checked: {met} met, {gap} with gaps, {insufficient} with insufficient facts, {na} not applicable.",
+        "domain": "Domain", "requirements": "Requirements", "score": "Share met", "total": "Total", "total_score": "Total score",
+        "score_note": "Share met = met ÷ (met + gap + insufficient facts); not-applicable requirements are left out.",
+        "profile_note": "The total score weights the domains' shares met by the scoring profile {profile}.",
+        "problems": "Problems found", "no_problems": "The check found no gap.",
+        "domain_heading": "{number} {title}",
+        "expected": "Expected", "actual": "Found", "evidence": "Evidence", "basis": "Basis",
+        "records": "Items concerned", "record": "Item", "situation": "Finding",
+        "count_sentence": "{label}: {count} fall short of “{title}”",
+        "rfi": "Information requested", "no_rfi": "No further information is needed.",
+        "rfi_intro": "No verdict could be reached on these requirements for want of facts; please answer each question and attach the evidence:",
+        "question": "Question", "attach": "Attach",
+        "attach_text": "the document stating “{label}”, with its title, number and page",
+        "attach_record": "the documents of item {record}, with their title, number and page",
+        "record_question": "What is “{field}” of {label} {record}?",
+        "annex": "Annex: result of every requirement",
+        "id": "ID", "requirement": "Requirement", "severity": "Severity", "verdict": "Verdict", "note": "Note",
+        "progress": "Progress on the previous plan",
+        "progress_sentence": "Of the {total} items of the plan of {date}: {closed} closed, {open} still open, {reopened} reopened, {unverified} not verifiable; {new} new problems this time.",
+        "previous_status": "Previous status", "current_status": "Status now",
+        "tasks": "Remediation tasks", "no_tasks": "The check found nothing to remedy.",
+        "number": "No.", "problem": "Problem", "measure": "Measure", "owner": "Responsible unit",
+        "deadline": "Deadline", "acceptance": "Acceptance criterion", "status": "Status",
+        "deadlines": "Deadlines",
+        "deadline_sentence": "Deadlines count from the date of evaluation ({date}): {table}; where a rule sets its own deadline it applies, unless --deadlines names that severity.",
+        "deadline_entry": "{severity} {days} days",
+        "record_acceptance": " (item {record})",
+        "sep": "; ", "colon": ": ", "comma": ", ", "stop": ".", "open_paren": " (", "close_paren": ")",
+        "quote": "“{text}”", "book": "{text}", "page": "p. {page}", "days": "{days} days",
+        "carry_note": "carried over, {status}",
+    },
+}
+
+SEVERITY = {"zh": {"critical": "严重", "major": "较重", "minor": "一般", "advisory": "提示"},
+            "en": {"critical": "critical", "major": "major", "minor": "minor", "advisory": "advisory"}}
+VERDICT = {"zh": {"met": "符合", "gap": "差距", "insufficient_facts": "事实不足", "not_applicable": "不适用"},
+           "en": {"met": "met", "gap": "gap", "insufficient_facts": "insufficient facts", "not_applicable": "not applicable"}}
+STATUS = {"zh": {"open": "整改中", "closed": "已销号", "reopened": "反弹", "unverified": "待核验", "new": "新增"},
+          "en": {"open": "open", "closed": "closed", "reopened": "reopened", "unverified": "not verifiable", "new": "new"}}
+CONFIDENCE = {"zh": {"paraphrased": "（依据为转述，待核实）", "uncertain": "（依据存疑，待核实）"},
+              "en": {"paraphrased": " (source paraphrased; to be verified)", "uncertain": " (source uncertain; to be verified)"}}
+
+
+def label(lang: str, key: str, **values: object) -> str:
+    text = LABELS[lang][key]
+    return text.format(**values) if values else text
+
+
+def severity(lang: str, value: Severity) -> str:
+    return SEVERITY[lang][value.value]
+
+
+def verdict(lang: str, value: Verdict) -> str:
+    return VERDICT[lang][value.value]
+
+
+def status(lang: str, value: str) -> str:
+    return STATUS[lang][value]
+
+
+def confidence_mark(lang: str, value: Confidence) -> str:
+    """The marker an uncertain or paraphrased basis carries wherever it appears; empty when verbatim."""
+    return CONFIDENCE[lang].get(value.value, "")
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五 (enough for any list in a report)."""
+    if n < 0:
+        raise ValueError(n)
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
+    hundreds, rest = divmod(n, 100)
+    if rest == 0:
+        return _DIGITS[hundreds] + "百"
+    return _DIGITS[hundreds] + "百" + ("零" if rest < 10 else "") + (chinese_numeral(rest) if rest >= 20 or rest < 10 else "一" + chinese_numeral(rest))
+
+
+def point_ordinal(lang: str, n: int) -> str:
+    """一是、二是… in Chinese; First, Second… in English."""
+    if lang == "en":
+        return _EN_ORDINALS[n - 1] + "," if n <= len(_EN_ORDINALS) else f"({n})"
+    return chinese_numeral(n) + "是"
+
+
+def section_number(lang: str, n: int) -> str:
+    """一、二、… for top-level headings."""
+    return f"{n}." if lang == "en" else chinese_numeral(n) + "、"
+
+
+def subsection_number(lang: str, n: int) -> str:
+    """（一）（二）… for second-level headings."""
+    return f"({n})" if lang == "en" else f"（{chinese_numeral(n)}）"
+
+
+def date_text(lang: str, day: dt.date) -> str:
+    return day.isoformat() if lang == "en" else f"{day.year}年{day.month}月{day.day}日"
+
+
+def sentence(lang: str, text: str) -> str:
+    """A statement closed by one full stop, whatever punctuation it arrived with."""
+    text = text.strip().rstrip("。；;，,.")
+    return text + ("." if lang == "en" else "。")

@@ -1,0 +1,194 @@
+"""The report and memo as templates see them: frozen, already in one language, nothing left to compute.
+
+Templates and the DOCX writer only lay these out; every grouping, ordering, number and sentence is
+decided in build.py / memo.py, so Markdown, HTML and DOCX always say the same thing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A scoring profile: weights per domain for a total score. The engine has none yet; callers may pass one."""
+
+    id: str
+    version: str
+    weights: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True)
+class InfoRow:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Header:
+    """The title block shared by both documents."""
+
+    title: str
+    district: str
+    period: int
+    evaluated_on: str  # as read (2021年3月1日)
+    evaluated_on_iso: str
+    rows: tuple[InfoRow, ...]
+
+
+@dataclass(frozen=True)
+class DomainSummary:
+    domain: str
+    title: str
+    requirements: int
+    met: int
+    gap: int
+    insufficient: int
+    not_applicable: int
+    score: str  # "60" (percent) or "—" when nothing applicable
+
+
+@dataclass(frozen=True)
+class Summary:
+    sentence: str
+    domains: tuple[DomainSummary, ...]
+    total: DomainSummary
+    total_score: str | None  # only when a profile scores it
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactLine:
+    label: str
+    value: str
+    evidence: str  # "" when none was given
+
+
+@dataclass(frozen=True)
+class RecordLine:
+    record: str
+    sentence: str
+    facts: tuple[FactLine, ...]
+
+
+@dataclass(frozen=True)
+class ProblemPoint:
+    ordinal: str  # 一是 / First,
+    sentence: str  # the statement in report register, closed by 。
+    requirement: str
+    title: str
+    severity: str
+    mark: str  # confidence marker, "" when the basis is verbatim
+    expected: str
+    actual: str
+    facts: tuple[FactLine, ...]
+    basis: tuple[str, ...]
+    records: tuple[RecordLine, ...]
+    progress_note: str = ""  # e.g. 上期问题，反弹
+
+
+@dataclass(frozen=True)
+class DomainProblems:
+    heading: str  # （一）行政执法方面
+    domain: str
+    points: tuple[ProblemPoint, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    question: str
+    attach: str
+
+
+@dataclass(frozen=True)
+class InfoRequest:
+    number: str
+    requirement: str
+    title: str
+    mark: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    requirement: str
+    title: str
+    domain: str
+    severity: str
+    verdict: str
+    verdict_code: str
+    note: str
+    basis: str
+    mark: str
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    number: int
+    id: str
+    requirement: str
+    record: str | None
+    problem: str
+    previous_status: str  # label; "" for a new item
+    status: str  # label
+    status_code: str  # closed | open | reopened | unverified | new
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    sentence: str
+    rows: tuple[ProgressRow, ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered top-level heading (一、存在的问题) so every format numbers alike."""
+
+    key: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class ReportView:
+    lang: str
+    header: Header
+    sections: Mapping[str, Section]
+    summary: Summary
+    problems: tuple[DomainProblems, ...]
+    requests: tuple[InfoRequest, ...]
+    annex: tuple[AnnexRow, ...]
+    progress: ProgressView | None
+
+
+@dataclass(frozen=True)
+class MemoItem:
+    number: int
+    id: str
+    requirement: str
+    record: str | None
+    domain: str
+    title: str
+    severity: str  # label
+    severity_code: str
+    mark: str
+    problem: str
+    measure: str
+    owner: str
+    owner_role: str
+    deadline: str  # as read
+    deadline_iso: str
+    acceptance: str
+    status: str  # label
+    status_code: str  # open | reopened | closed | unverified
+
+
+@dataclass(frozen=True)
+class MemoView:
+    lang: str
+    header: Header
+    sections: Mapping[str, Section]
+    items: tuple[MemoItem, ...]
+    deadline_sentence: str
+    deadlines: Mapping[str, int]
+    progress: ProgressView | None
