@@ -142,6 +142,16 @@ def show_rule(requirement: str, rules: tuple[str, ...], lang: str) -> None:
     click.echo(catalogue_view.show_text(catalogue, req, lang), nl=False)
 
 
+@rules.command("doc")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--out", type=click.Path(), help="Write to this file (e.g. docs/catalogue.md).")
+@FORCE
+def doc_rules(paths: tuple[str, ...], out: str | None, force: bool) -> None:
+    """The catalogue as Markdown (Chinese, then English): citations, checks, questions."""
+    from .catalogue_doc import render_catalogue
+    _emit(render_catalogue(load_catalogue(list(paths) or [default_rules()])), out, force)
+
+
 @rules.command("test")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-v", "--verbose", is_flag=True, help="List every fixture.")

@@ -43,7 +43,8 @@ def requirement_verdicts(findings: tuple[Finding, ...]) -> dict[str, tuple[Verdi
 
 
 def score(evaluation: Evaluation, profile: Profile) -> Score:
-    verdicts = requirement_verdicts(evaluation.findings)
+    verdicts = {rid: vf for rid, vf in requirement_verdicts(evaluation.findings).items()
+                if profile.selects(rid, vf[1].domain)}
     domains: list[DomainScore] = []
     lines: list[Text] = []
     for domain in profile.domains:

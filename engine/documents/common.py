@@ -1,0 +1,148 @@
+"""View pieces both documents share: the title block, domain names, the order of gaps, evidence and basis."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..model import Catalogue, Evaluation, Evidence, FactUse, Finding, Requirement, Severity, Text, Verdict
+from . import labels as L
+from .model import FactLine, Header, InfoRow, Profile, ProgressRow, ProgressView, Section
+
+
+@dataclass(frozen=True)
+class Group:
+    """Every finding of one requirement (several when it is checked per record), in catalogue order."""
+
+    requirement: Requirement
+    findings: tuple[Finding, ...]
+    position: int
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.findings[0].verdict
+
+    @property
+    def per_record(self) -> bool:
+        return self.requirement.for_each is not None and any(f.record for f in self.findings)
+
+
+def groups(evaluation: Evaluation) -> list[Group]:
+    by_req: dict[str, list[Finding]] = {}
+    for f in evaluation.findings:
+        by_req.setdefault(f.requirement, []).append(f)
+    order = {r.id: i for i, r in enumerate(evaluation.catalogue.requirements)}
+    result = []
+    for rid, findings in by_req.items():
+        req = evaluation.catalogue.requirement(rid)
+        if req is not None:
+            result.append(Group(req, tuple(findings), order[rid]))
+    return sorted(result, key=lambda g: g.position)
+
+
+def gap_groups_by_domain(evaluation: Evaluation) -> list[tuple[str, list[Group]]]:
+    """Gaps grouped by domain: the domain with the most severe gap first, the most severe gap first within it."""
+    domains: dict[str, list[Group]] = {}
+    for g in groups(evaluation):
+        if g.verdict is Verdict.GAP:
+            domains.setdefault(g.requirement.domain, []).append(g)
+    for gs in domains.values():
+        gs.sort(key=lambda g: (g.requirement.severity.rank, g.position))
+    return sorted(domains.items(), key=lambda kv: (kv[1][0].requirement.severity.rank, kv[1][0].position))
+
+
+def domain_titles(catalogue: Catalogue) -> dict[str, Text]:
+    """A domain reads as the title of the ruleset most of whose requirements are in it, else as its id.
+
+    (Ruleset does not keep its header `domain`; see the report to the core engineer.)
+    """
+    titles: dict[str, Text] = {}
+    for rs in catalogue.rulesets:
+        common = Counter(r.domain for r in rs.requirements).most_common(1)
+        if common and common[0][0] not in titles:
+            titles[common[0][0]] = rs.title
+    for r in catalogue.requirements:
+        titles.setdefault(r.domain, Text(r.domain, r.domain))
+    return titles
+
+
+def header(evaluation: Evaluation, lang: str, title_key: str, evaluated_on: dt.date, profile: Profile | None,
+           extra: Iterable[InfoRow] = ()) -> Header:
+    case = evaluation.case
+    district = case.district.name
+    if case.district.parent:
+        district = f"{case.district.name}, {case.district.parent}" if lang == "en" else case.district.parent + case.district.name
+    sep = L.label(lang, "sep")
+    rulesets = sep.join(f"{rs.title.get(lang)}{L.label(lang, 'open_paren')}{rs.id}{L.label(lang, 'close_paren')} {rs.version}"
+                        for rs in evaluation.catalogue.rulesets)
+    rows = [InfoRow(L.label(lang, "district"), district),
+            InfoRow(L.label(lang, "period"), L.label(lang, "period_value", period=case.period)),
+            InfoRow(L.label(lang, "rulesets"), rulesets),
+            InfoRow(L.label(lang, "profile"), f"{profile.id} {profile.version}" if profile else L.label(lang, "no_profile")),
+            InfoRow(L.label(lang, "evaluated_on"), L.date_text(lang, evaluated_on)), *extra]
+    title = L.label(lang, title_key, district=case.district.name, period=case.period)
+    return Header(title, case.district.name, case.period, L.date_text(lang, evaluated_on), evaluated_on.isoformat(), tuple(rows))
+
+
+def sections(lang: str, keys: Iterable[str]) -> dict[str, Section]:
+    return {key: Section(key, L.section_number(lang, i) + ("" if lang == "zh" else " ") + L.label(lang, key))
+            for i, key in enumerate(keys, start=1)}
+
+
+def evidence_text(e: Evidence | None, lang: str) -> str:
+    if e is None:
+        return ""
+    head = L.label(lang, "book", text=e.document) if e.document else ""
+    if e.doc_number:
+        head += f"{L.label(lang, 'open_paren')}{e.doc_number}{L.label(lang, 'close_paren')}" if head else e.doc_number
+    if e.page:
+        head += (", " if lang == "en" and head else "") + L.label(lang, "page", page=e.page)
+    parts = [head] if head else []
+    text = L.label(lang, "colon").join(parts + ([L.label(lang, "quote", text=e.quote)] if e.quote else []))
+    extras = [x for x in (e.note, e.url) if x]
+    if extras:
+        text += L.label(lang, "open_paren") + L.label(lang, "sep").join(extras) + L.label(lang, "close_paren")
+    return text.strip()
+
+
+def fact_lines(uses: Iterable[FactUse], lang: str) -> tuple[FactLine, ...]:
+    return tuple(FactLine(u.label.get(lang), u.display.get(lang), evidence_text(u.evidence, lang)) for u in uses)
+
+
+def basis_lines(catalogue: Catalogue, finding: Finding, lang: str) -> tuple[str, ...]:
+    lines = []
+    for c in finding.citations:
+        source = catalogue.sources.get(c.source)
+        name = L.label(lang, "book", text=source.title.get(lang)) if source else c.source
+        if source and source.doc_number:
+            name += f"{L.label(lang, 'open_paren')}{source.doc_number}{L.label(lang, 'close_paren')}"
+        article = f" {c.article}" if lang == "en" else c.article
+        lines.append(f"{name}{article}{L.label(lang, 'colon')}{L.label(lang, 'quote', text=c.quote)}{L.confidence_mark(lang, c.confidence)}")
+    return tuple(lines)
+
+
+def count_sentence(catalogue: Catalogue, group: Group, lang: str) -> str:
+    """3件重大行政决策不符合“公开征求意见期限不少于30日”的要求 — a per-record gap as one point."""
+    spec = catalogue.facts.get(group.requirement.for_each or "")
+    noun = spec.label.get(lang) if spec else L.label(lang, "record")
+    return L.label(lang, "count_sentence", count=len(group.findings), label=noun, title=group.requirement.title.get(lang))
+
+
+def severity_of(value: str) -> Severity:
+    return Severity(value)
+
+
+def progress_view(progress: object, lang: str) -> ProgressView:
+    """The 整改销号 table for either document, from memo_json.Progress."""
+    from .memo_json import Progress
+    assert isinstance(progress, Progress)
+    counts = progress.counts()
+    previous_total = sum(counts[s] for s in ("closed", "open", "reopened", "unverified"))
+    sentence = L.label(lang, "progress_sentence", date=L.date_text(lang, progress.previous_date), total=previous_total,
+                       **{k: counts[k] for k in ("closed", "open", "reopened", "unverified", "new")})
+    rows = tuple(ProgressRow(i, item.id, item.requirement, item.record, item.problem,
+                             L.status(lang, item.previous_status) if item.previous_status else "",
+                             L.status(lang, item.status), item.status)
+                 for i, item in enumerate(progress.items, start=1))
+    return ProgressView(sentence, rows)
