@@ -6,8 +6,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..model import Catalogue, Evaluation, Evidence, FactUse, Finding, Requirement, Severity, Text, Verdict
+from ..model import Catalogue, Evaluation, Evidence, FactUse, Finding, Requirement, Text, Verdict
 from . import labels as L
+from .memo_json import Progress
 from .model import FactLine, Header, InfoRow, Profile, ProgressRow, ProgressView, Section
 
 
@@ -129,19 +130,13 @@ def count_sentence(catalogue: Catalogue, group: Group, lang: str) -> str:
     return L.label(lang, "count_sentence", count=len(group.findings), label=noun, title=group.requirement.title.get(lang))
 
 
-def severity_of(value: str) -> Severity:
-    return Severity(value)
-
-
-def progress_view(progress: object, lang: str) -> ProgressView:
-    """The 整改销号 table for either document, from memo_json.Progress."""
-    from .memo_json import Progress
-    assert isinstance(progress, Progress)
+def progress_view(progress: Progress, lang: str) -> ProgressView:
+    """The 整改销号 table for either document."""
     counts = progress.counts()
     previous_total = sum(counts[s] for s in ("closed", "open", "reopened", "unverified"))
     sentence = L.label(lang, "progress_sentence", date=L.date_text(lang, progress.previous_date), total=previous_total,
                        **{k: counts[k] for k in ("closed", "open", "reopened", "unverified", "new")})
-    rows = tuple(ProgressRow(i, item.id, item.requirement, item.record, item.problem,
+    rows = tuple(ProgressRow(i, item.id, item.requirement, item.record, item.problem(lang),
                              L.status(lang, item.previous_status) if item.previous_status else "",
                              L.status(lang, item.status), item.status)
                  for i, item in enumerate(progress.items, start=1))

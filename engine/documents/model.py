@@ -172,6 +172,7 @@ class MemoItem:
     severity: str  # label
     severity_code: str
     mark: str
+    confidence_code: str
     problem: str
     measure: str
     owner: str
