@@ -14,12 +14,13 @@ import click
 
 from .errors import FazhiError, InputError
 from .evaluate import Evaluator
-from .facts_loader import load_case
+from .facts_loader import facts_file, load_case
+from .manifest import RunOptions, build_manifest
 from .model import Catalogue, Evaluation, Verdict
 from .profiles import find_profile, load_profile
 from .scoring import Score, score
 from .output import dumps, to_json_data, write_atomic
-from .render_text import render_markdown, render_text
+from .render_text import manifest_footer, render_markdown, render_text
 from .ruleset_loader import load_catalogue
 from . import catalogue_view
 
@@ -43,15 +44,33 @@ RULES = click.option("--rules", "rules", multiple=True, type=click.Path(), help=
 PROFILE = click.option("--profile", help="Assessment profile: a name under rulesets/profiles/ or a YAML path.")
 
 
-def evaluate_case(catalogue: Catalogue, case: str, profile: str | None, rule_paths: list[str]) -> tuple[Evaluation, Score | None]:
-    """Load a case and evaluate it, under a profile when one is named (which selects and scores)."""
+DATE = click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Evaluation date [default: today].")
+
+
+def evaluate_case(catalogue: Catalogue, case: str, profile: str | None,
+                  rule_paths: list[str]) -> tuple[Evaluation, Score | None, str | None]:
+    """Load a case and evaluate it, under a profile when one is named (which selects and scores).
+
+    Returns the evaluation, the score (with a profile) and the profile file read.
+    """
     facts = load_case(case, catalogue.facts)
     if profile is None:
-        return Evaluator(catalogue).evaluate(facts), None
-    chosen = load_profile(find_profile(profile, rule_paths), catalogue)
+        return Evaluator(catalogue).evaluate(facts), None, None
+    profile_path = find_profile(profile, rule_paths)
+    chosen = load_profile(profile_path, catalogue)
     only = [r.id for r in catalogue.requirements if chosen.selects(r.id, r.domain)]
     evaluation = Evaluator(catalogue).evaluate(facts, only=only)
-    return evaluation, score(evaluation, chosen)
+    return evaluation, score(evaluation, chosen), profile_path
+
+
+def run_check(case: str, rules: tuple[str, ...], profile: str | None, lang: str,
+              on: dt.date) -> tuple[Evaluation, Score | None, dict[str, Any]]:
+    """Evaluate a case and record what the result was computed from."""
+    rule_paths = list(rules) or [default_rules()]
+    catalogue = load_catalogue(rule_paths)
+    evaluation, scored, profile_path = evaluate_case(catalogue, case, profile, rule_paths)
+    options = RunOptions(case, tuple(rules), profile, lang, on)
+    return evaluation, scored, build_manifest(catalogue, facts_file(case), options, profile_path)
 
 
 def _catalogue(rules: tuple[str, ...]) -> Catalogue:
@@ -80,15 +99,15 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--out", type=click.Path(), help="Write to this file instead of standard output.")
 @FORCE
+@DATE
 def check(case: str, rules: tuple[str, ...], profile: str | None, lang: str, fmt: str, out: str | None,
-          force: bool) -> None:
+          force: bool, on: Any) -> None:
     """Check one case (a folder with facts.yaml) and print a verdict for every requirement."""
-    catalogue = _catalogue(rules)
-    evaluation, score = evaluate_case(catalogue, case, profile, list(rules) or [default_rules()])
+    evaluation, score, manifest = run_check(case, rules, profile, lang, on.date() if on else dt.date.today())
     if fmt == "json":
-        text = dumps(to_json_data(evaluation, lang, score))
+        text = dumps({**to_json_data(evaluation, lang, score), "manifest": manifest})
     elif fmt == "markdown":
-        text = render_markdown(evaluation, lang, score)
+        text = render_markdown(evaluation, lang, score) + manifest_footer(manifest, lang)
     else:
         text = render_text(evaluation, lang, color=out is None and sys.stdout.isatty(), score=score)
     _emit(text, out, force)
@@ -140,6 +159,16 @@ def show_rule(requirement: str, rules: tuple[str, ...], lang: str) -> None:
     if req is None:
         raise InputError([catalogue_view.unknown_requirement(catalogue, requirement)])
     click.echo(catalogue_view.show_text(catalogue, req, lang), nl=False)
+
+
+@cli.command()
+@click.argument("findings", type=click.Path(exists=True, dir_okay=False))
+def verify(findings: str) -> None:
+    """Re-run the inputs recorded in a findings JSON and say whether the findings are identical."""
+    from .verify import verify_findings
+    report, same = verify_findings(findings, run_check)
+    click.echo(report, nl=False)
+    sys.exit(EXIT_OK if same else EXIT_GAPS)
 
 
 @rules.command("doc")

@@ -77,3 +77,14 @@ def render_markdown(evaluation: Evaluation, lang: str, score: Any = None) -> str
         out.append(f"| {f.requirement}{record} {cell(f.title.get(lang))} | {verdict_label(f.verdict, lang)}"
                    f"{' ⚠ ' + note if note else ''} | {cell(f.message.get(lang))} | {c.source} {c.article} |")
     return "\n".join(out) + "\n"
+
+
+def manifest_footer(manifest: dict[str, Any], lang: str) -> str:
+    """One line that says what the result was computed from, for the foot of a document."""
+    rulesets = ", ".join(f"{r['id']} {r['version']} ({r['sha256'][7:19]})" for r in manifest["rulesets"])
+    inputs = ", ".join(f"{i['role']} {i['sha256'][7:19]}" for i in manifest["inputs"])
+    if lang == "en":
+        return (f"\n---\nFazhi {manifest['fazhi_version']}, evaluated {manifest['evaluated_on']}; rulesets: {rulesets}; "
+                f"inputs: {inputs}\n")
+    return (f"\n---\nFazhi {manifest['fazhi_version']}，评估日期{manifest['evaluated_on']}；规则集：{rulesets}；"
+            f"输入：{inputs}\n")

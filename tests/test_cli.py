@@ -82,3 +82,27 @@ def test_rules_commands():
     assert unknown.returncode == 2 and "did you mean 'TT-RATIO'" in unknown.stderr
     bad_domain = run_fazhi("rules", "list", *RULES, "--domain", "tset")
     assert bad_domain.returncode == 2 and "did you mean 'test'" in bad_domain.stderr
+
+
+def test_manifest_and_verify(tmp_path):
+    case = tmp_path / "facts.yaml"
+    case.write_text(CORE_CASE.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "findings.json"
+    run_fazhi("check", str(case), *RULES, "--format", "json", "--out", str(out), "--date", "2026-11-29")
+    manifest = json.loads(out.read_text(encoding="utf-8"))["manifest"]
+    assert manifest["evaluated_on"] == "2026-11-29" and manifest["fazhi_version"]
+    assert manifest["rulesets"][0]["id"] == "core-test" and manifest["rulesets"][0]["sha256"].startswith("sha256:")
+    assert [i["role"] for i in manifest["inputs"]] == ["facts"]
+    same = run_fazhi("verify", str(out))
+    assert same.returncode == 0 and same.stdout.startswith("identical: 10 findings")
+    case.write_text(case.read_text(encoding="utf-8").replace("used: 6, limit: 5", "used: 4, limit: 5"), encoding="utf-8")
+    differ = run_fazhi("verify", str(out))
+    assert differ.returncode == 1
+    assert "TT-WITHIN-LIMIT D2: was gap, now gone" in differ.stdout and "facts (" in differ.stdout and "changed" in differ.stdout
+
+
+def test_verify_rejects_a_file_without_manifest(tmp_path):
+    bad = tmp_path / "x.json"
+    bad.write_text("{}", encoding="utf-8")
+    result = run_fazhi("verify", str(bad))
+    assert result.returncode == 2 and "not a findings file with a manifest" in result.stderr

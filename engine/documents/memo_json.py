@@ -87,6 +87,8 @@ class MemoEntry:
     severity: str = ""
     title: str = ""
     domain: str = ""
+    owner_role: str = ""
+    confidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def _entry(r: Reader, path: tuple[Any, ...]) -> MemoEntry | None:
     if status and status not in STATUSES:
         r.problem(path + ("status",), f"'{status}' is not one of {', '.join(STATUSES)}")
     fields = {k: r.string(path + (k,), optional=True) or "" for k in
-              ("measure", "owner", "deadline", "acceptance", "severity", "title", "domain")}
+              ("measure", "owner", "deadline", "acceptance", "severity", "title", "domain", "owner_role", "confidence")}
     ident, requirement, problem = r.string(path + ("id",)), r.string(path + ("requirement",)), r.string(path + ("problem",))
     if not (ident and requirement and problem and status):
         return None

@@ -1,0 +1,188 @@
+"""Evaluation → the gap report as templates see it (ReportView), in one language.
+
+存在的问题 are the gaps, grouped by domain (the domain with the most severe gap first, then the
+most severe gap first within it), numbered 一是、二是… afresh in each domain. A requirement checked
+per record is one point: a count sentence, the records listed beneath. 需补充的材料 asks every
+question an insufficient_facts requirement needs answered. The annex lists every requirement.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ..formatting import number
+from ..model import Catalogue, Evaluation, Finding, Verdict
+from . import labels as L
+from .common import (Group, basis_lines, count_sentence, domain_titles, evidence_text, fact_lines, gap_groups_by_domain,
+                     groups, header, progress_view, sections)
+from .memo_json import Progress, fingerprint
+from .model import (AnnexRow, DomainProblems, DomainSummary, InfoRequest, InfoRow, ProblemPoint, Profile, Question,
+                    RecordLine, ReportView, Summary)
+
+
+def build_report(evaluation: Evaluation, lang: str, evaluated_on: dt.date, progress: Progress | None = None,
+                 profile: Profile | None = None) -> ReportView:
+    extra = []
+    if progress is not None:
+        extra.append(InfoRow(L.label(lang, "previous_memo"), L.date_text(lang, progress.previous_date)))
+    keys = ["overview", "problems", "rfi"] + (["progress"] if progress is not None else [])
+    return ReportView(
+        lang=lang,
+        header=header(evaluation, lang, "report_title", evaluated_on, profile, extra),
+        sections=sections(lang, keys),
+        summary=summary(evaluation, lang, profile),
+        problems=problems(evaluation, lang, progress),
+        requests=requests(evaluation, lang),
+        annex=annex(evaluation, lang),
+        progress=progress_view(progress, lang) if progress is not None else None,
+    )
+
+
+# --- summary -----------------------------------------------------------------------------------
+
+def summary(evaluation: Evaluation, lang: str, profile: Profile | None) -> Summary:
+    titles = domain_titles(evaluation.catalogue)
+    per_domain: dict[str, list[Group]] = {}
+    for g in groups(evaluation):
+        per_domain.setdefault(g.requirement.domain, []).append(g)
+    rows = tuple(_count(d, titles[d].get(lang), gs) for d, gs in per_domain.items())
+    total = _count("", L.label(lang, "total"), [g for gs in per_domain.values() for g in gs])
+    total = DomainSummary(**{**total.__dict__, "score": "—"})
+    total_score, notes = None, [L.label(lang, "score_note")]
+    if profile is not None:
+        total_score = _weighted(per_domain, profile)
+        notes.append(L.label(lang, "profile_note", profile=f"{profile.id} {profile.version}"))
+    sentence = L.label(lang, "overview_sentence", total=total.requirements, met=total.met, gap=total.gap,
+                       insufficient=total.insufficient, na=total.not_applicable)
+    return Summary(sentence, rows, total, total_score, tuple(notes))
+
+
+def _count(domain: str, title: str, gs: list[Group]) -> DomainSummary:
+    n = {v: sum(1 for g in gs if g.verdict is v) for v in Verdict}
+    scored = n[Verdict.MET] + n[Verdict.GAP] + n[Verdict.INSUFFICIENT]
+    score = number(Decimal(100 * n[Verdict.MET]) / scored, 1) if scored else "—"
+    return DomainSummary(domain, title, len(gs), n[Verdict.MET], n[Verdict.GAP], n[Verdict.INSUFFICIENT],
+                         n[Verdict.NOT_APPLICABLE], score)
+
+
+def _weighted(per_domain: dict[str, list[Group]], profile: Profile) -> str:
+    total_weight, points = Decimal(0), Decimal(0)
+    for domain, gs in per_domain.items():
+        weight = profile.weights.get(domain, Decimal(0))
+        scored = [g for g in gs if g.verdict is not Verdict.NOT_APPLICABLE]
+        if weight <= 0 or not scored:
+            continue
+        total_weight += weight
+        points += weight * Decimal(sum(1 for g in scored if g.verdict is Verdict.MET)) / len(scored)
+    return number(100 * points / total_weight, 1) if total_weight else "—"
+
+
+# --- 存在的问题 -------------------------------------------------------------------------------
+
+def problems(evaluation: Evaluation, lang: str, progress: Progress | None) -> tuple[DomainProblems, ...]:
+    titles = domain_titles(evaluation.catalogue)
+    result = []
+    for i, (domain, gs) in enumerate(gap_groups_by_domain(evaluation), start=1):
+        heading = L.label(lang, "domain_heading", number=L.subsection_number(lang, i), title=titles[domain].get(lang))
+        points = tuple(_point(evaluation, g, lang, n, progress) for n, g in enumerate(gs, start=1))
+        result.append(DomainProblems(heading, domain, points))
+    return tuple(result)
+
+
+def _point(evaluation: Evaluation, g: Group, lang: str, n: int, progress: Progress | None) -> ProblemPoint:
+    catalogue = evaluation.catalogue
+    first = g.findings[0]
+    mark = L.confidence_mark(lang, first.confidence)
+    if g.per_record:
+        text = count_sentence(catalogue, g, lang)
+        shared = [u for u in first.facts if u.key in catalogue.facts]
+        records = tuple(RecordLine(f.record or "", L.sentence(lang, f.message.get(lang)),
+                                   fact_lines([u for u in f.facts if u.key not in catalogue.facts], lang))
+                        for f in g.findings)
+        actual = L.label(lang, "sep").join(f"{x.label}{L.label(lang, 'colon')}{x.value}" for x in fact_lines(shared, lang))
+    else:
+        text, shared, records, actual = first.message.get(lang), list(first.facts), (), first.actual.get(lang)
+    return ProblemPoint(
+        ordinal=L.point_ordinal(lang, n), sentence=L.sentence(lang, text + mark), requirement=g.requirement.id,
+        title=g.requirement.title.get(lang), severity=L.severity(lang, g.requirement.severity), mark=mark,
+        expected=first.expected.get(lang), actual=actual, facts=fact_lines(shared, lang),
+        basis=basis_lines(catalogue, first, lang), records=records,
+        progress_note=_progress_note(evaluation, g, lang, progress))
+
+
+def _progress_note(evaluation: Evaluation, g: Group, lang: str, progress: Progress | None) -> str:
+    if progress is None:
+        return ""
+    district = evaluation.case.district.name
+    statuses = [item.status for f in g.findings
+                if (item := progress.status_of(fingerprint(f.requirement, district, f.record))) is not None]
+    carried = [s for s in ("reopened", "open") if s in statuses]
+    return L.label(lang, "carry_note", status=L.status(lang, carried[0])) if carried else ""
+
+
+# --- 需补充的材料 -------------------------------------------------------------------------------
+
+def requests(evaluation: Evaluation, lang: str) -> tuple[InfoRequest, ...]:
+    result = []
+    for g in groups(evaluation):
+        if g.verdict is not Verdict.INSUFFICIENT:
+            continue
+        questions = _questions(evaluation, g, lang)
+        result.append(InfoRequest(f"{len(result) + 1}.", g.requirement.id, g.requirement.title.get(lang),
+                                  L.confidence_mark(lang, g.findings[0].confidence), questions))
+    return tuple(result)
+
+
+def _questions(evaluation: Evaluation, g: Group, lang: str) -> tuple[Question, ...]:
+    catalogue, case = evaluation.catalogue, evaluation.case
+    questions: list[Question] = []
+    for key in g.requirement.facts_read:
+        spec = catalogue.facts.get(key)
+        if spec is not None and key not in case.facts:
+            questions.append(Question(spec.question.get(lang), L.label(lang, "attach_text", label=spec.label.get(lang))))
+    records_spec = catalogue.facts.get(g.requirement.for_each or "")
+    for f in g.findings:
+        for u in f.facts:
+            if f.record and u.value is None and f"[{f.record}]" in u.key and records_spec is not None:
+                q = L.label(lang, "record_question", label=records_spec.label.get(lang), record=f.record, field=u.label.get(lang))
+                questions.append(Question(q, L.label(lang, "attach_record", record=f.record)))
+    if not questions:  # decided by nothing missing (a total of 0, say): say what the engine said
+        questions = [Question(L.sentence(lang, f.message.get(lang)), "") for f in g.findings]
+    return tuple(dict.fromkeys(questions))
+
+
+# --- annex -------------------------------------------------------------------------------------
+
+def annex(evaluation: Evaluation, lang: str) -> tuple[AnnexRow, ...]:
+    titles = domain_titles(evaluation.catalogue)
+    rows = []
+    for g in groups(evaluation):
+        first = g.findings[0]
+        verdict = L.verdict(lang, g.verdict)
+        if g.per_record:
+            verdict += L.label(lang, "open_paren") + str(len(g.findings)) + L.label(lang, "close_paren")
+        rows.append(AnnexRow(g.requirement.id, g.requirement.title.get(lang), titles[g.requirement.domain].get(lang),
+                             L.severity(lang, g.requirement.severity), verdict, g.verdict.value,
+                             _note(evaluation.catalogue, g, lang), _short_basis(evaluation.catalogue, first, lang),
+                             L.confidence_mark(lang, first.confidence)))
+    return tuple(rows)
+
+
+def _note(catalogue: Catalogue, g: Group, lang: str) -> str:
+    if g.per_record and len(g.findings) > 1:
+        if g.verdict is Verdict.GAP:
+            return count_sentence(catalogue, g, lang)
+        return L.label(lang, "sep").join(f.message.get(lang) for f in g.findings)
+    return g.findings[0].message.get(lang)
+
+
+def _short_basis(catalogue: Catalogue, f: Finding, lang: str) -> str:
+    parts = []
+    for c in f.citations:
+        source = catalogue.sources.get(c.source)
+        name = L.label(lang, "book", text=source.title.get(lang)) if source else c.source
+        parts.append(f"{name}{' ' if lang == 'en' else ''}{c.article}")
+    return L.label(lang, "sep").join(parts)
+
+
+__all__ = ["build_report", "evidence_text"]
