@@ -1,9 +1,126 @@
-"""`fazhi report` and `fazhi memo`: the gap report and the remediation memo."""
+"""`fazhi report` and `fazhi memo`: the gap report and the remediation memo.
+
+    fazhi report CASE --out gap-report.md|.html|.docx [--memo last/memo.json]
+    fazhi memo   CASE --out memo.md|.html|.docx|.json [--memo last/memo.json] [--deadlines critical=30,...]
+
+The format follows the extension of --out; an existing file is kept unless --force. Exit 0 when the
+document is written, 2 on a usage or input error (as every fazhi command).
+"""
 from __future__ import annotations
 
+import datetime as dt
+import os
+from typing import Any, Callable
+
 import click
+
+from .errors import InputError, Location, Problem
+from .model import Evaluation
+
+FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".json": "json"}
+
+
+def output_format(out: str, allowed: tuple[str, ...]) -> str:
+    fmt = FORMATS.get(os.path.splitext(out)[1].lower())
+    if fmt not in allowed:
+        names = ", ".join(sorted({ext for ext, f in FORMATS.items() if f in allowed and ext in (".md", ".html", ".docx", ".json")}))
+        raise click.BadParameter(f"'{out}': the format follows the extension, one of {names}", param_hint="--out")
+    return fmt
 
 
 def register(group: click.Group) -> None:
     """Add the document commands to the `fazhi` group."""
-    return None
+    from .cli import FORCE, LANG, RULES  # cli has defined these by the time it calls register()
+
+    def common(f: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed([
+            click.argument("case", type=click.Path()),
+            RULES, LANG,
+            click.option("--out", required=True, type=click.Path(), help="The file to write; its extension picks the format."),
+            FORCE,
+            click.option("--templates", "templates", type=click.Path(), metavar="DIR",
+                         help="A folder of templates that override the built-in ones (Markdown and HTML)."),
+            click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+                         help="The date of evaluation [default: today]; deadlines count from it."),
+            click.option("--memo", "previous", type=click.Path(), metavar="FILE",
+                         help="The previous memo.json: mark each of its items closed, open or reopened (整改销号)."),
+        ]):
+            f = option(f)
+        return f
+
+    @group.command()
+    @common
+    def report(case: str, rules: tuple[str, ...], lang: str, out: str, force: bool, templates: str | None,
+               day: Any, previous: str | None) -> None:
+        """Write the gap report (差距报告): summary, 存在的问题, 需补充的材料 and an annex of every requirement."""
+        from .documents.build import build_report
+        fmt = output_format(out, ("md", "html", "docx"))
+        _refuse_overwrite(out, force)
+        evaluation, progress, evaluated_on = _prepare(case, rules, previous, day)
+        view = build_report(evaluation, lang, evaluated_on, progress)
+        _write(out, force, fmt, "report", view, templates)
+
+    @group.command()
+    @common
+    @click.option("--deadlines", metavar="SEVERITY=DAYS,...",
+                  help="Days to remedy by severity, e.g. critical=30,major=90,minor=180,advisory=180; "
+                       "a severity named here overrides the rulesets' own deadlines.")
+    @click.option("--owners", "owners_file", type=click.Path(), metavar="FILE",
+                  help="Owner roles and domains → units [default: owners.yaml beside the case's facts].")
+    def memo(case: str, rules: tuple[str, ...], lang: str, out: str, force: bool, templates: str | None, day: Any,
+             previous: str | None, deadlines: str | None, owners_file: str | None) -> None:
+        """Write the remediation memo (整改方案): one item per gap with measure, unit, deadline and acceptance."""
+        from .documents.memo import build_memo, parse_deadlines
+        from .documents.owners import case_owners_file, load_owners, require_file
+        fmt = output_format(out, ("md", "html", "docx", "json"))
+        _refuse_overwrite(out, force)
+        table = parse_deadlines(deadlines)
+        if owners_file is not None:
+            require_file(owners_file)
+        owners = load_owners(owners_file or case_owners_file(case))
+        evaluation, progress, evaluated_on = _prepare(case, rules, previous, day)
+        view = build_memo(evaluation, lang, evaluated_on, owners, table, progress)
+        if fmt == "json":
+            from .documents.memo_json import dumps_memo
+            from .output import write_atomic
+            write_atomic(out, dumps_memo(view, evaluation), force)
+            click.echo(f"wrote {out}", err=True)
+        else:
+            _write(out, force, fmt, "memo", view, templates)
+
+
+def _refuse_overwrite(out: str, force: bool) -> None:
+    """Fail before the work, not after it (write_atomic checks again when it writes)."""
+    from .output import OutputExists
+    if os.path.exists(out) and not force:
+        raise OutputExists(f"{out}: already exists; use --force to overwrite")
+
+
+def _prepare(case: str, rules: tuple[str, ...], previous: str | None, day: Any) -> tuple[Evaluation, Any, dt.date]:
+    from .cli import _catalogue
+    from .documents.memo_json import progress, read_memo
+    from .evaluate import Evaluator
+    from .facts_loader import load_case
+    evaluated_on = day.date() if day is not None else dt.date.today()
+    last = None
+    if previous is not None:
+        if not os.path.isfile(previous):
+            raise InputError([Problem(Location(previous), "no such memo file", suggestion="give the memo.json that `fazhi memo` wrote")])
+        last = read_memo(previous)
+    catalogue = _catalogue(rules)
+    evaluation = Evaluator(catalogue).evaluate(load_case(case, catalogue.facts))
+    return evaluation, (progress(evaluation, last) if last is not None else None), evaluated_on
+
+
+def _write(out: str, force: bool, fmt: str, kind: str, view: Any, templates: str | None) -> None:
+    from .output import write_atomic
+    if fmt == "docx":
+        from .documents.docx import memo_docx, report_docx
+        if templates:
+            click.echo("note: --templates applies to Markdown and HTML; the DOCX layout is built in", err=True)
+        content: str | bytes = report_docx(view) if kind == "report" else memo_docx(view)
+    else:
+        from .documents.render import render
+        content = render(kind, fmt, view, templates)
+    write_atomic(out, content, force)
+    click.echo(f"wrote {out}", err=True)

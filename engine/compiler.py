@@ -43,6 +43,12 @@ class Pattern:
     present: tuple[str, ...]  # fields that must exist on the fact
     tests: tuple[Comparison, ...]
     negated: bool = False
+    absent: tuple[str, ...] = ()  # fields that must not exist on the fact
+
+
+# Set on a frame when the records an `exists` clause reads were submitted at all: without it,
+# "no matching record" would be concluded from a list nobody gave.
+JOIN_PRESENT = "_j"
 
 
 @dataclass(frozen=True)
@@ -93,11 +99,23 @@ def _rules(req: Requirement, label: str, kind: str, cond: Condition) -> list[Rul
         patterns = []
         for join in joins:
             inner_tests = tuple(_inner_test(c) for c in join.where)
-            present |= {t.value.field for t in inner_tests if isinstance(t.value, Ref)}
+            present |= {t.value.field for t in inner_tests if isinstance(t.value, Ref)} | {JOIN_PRESENT}
             patterns.append(Pattern("j", frame_kind(req, "i"), (), inner_tests, negated=join.negated))
+            if join.negated:
+                patterns += _undecided_guards(req, inner_tests)
         outer = Pattern("o", kind, tuple(sorted(present)), outer_tests)
         rules.append(RuleSpec(f"{req.id}|{label}|{n}", req.id, label, (outer, *patterns)))
     return rules
+
+
+def _undecided_guards(req: Requirement, inner_tests: tuple[Comparison, ...]) -> list[Pattern]:
+    """For "no record matches": also no record that lacks a field the match reads, yet agrees on the rest
+    of the join keys — such a record might match, so the answer is unknown, not no."""
+    guards = []
+    for n, field in enumerate(dict.fromkeys(t.field for t in inner_tests)):
+        keys = tuple(t for t in inner_tests if t.field != field and t.op is Op.EQ)
+        guards.append(Pattern(f"u{n}", frame_kind(req, "i"), (), keys, negated=True, absent=(field,)))
+    return guards
 
 
 def dnf(cond: Condition) -> list[list[Compare | Exists]]:

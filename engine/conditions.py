@@ -23,7 +23,7 @@ OPERATORS = COMPARISONS + CONNECTIVES
 VAR_FORMS = tuple(k.value for k in VarKind)
 NAME = r"[a-z][a-z0-9_]{0,40}"
 ORDERED = (ValueKind.NUMBER, ValueKind.DATE)
-RESERVED = ("kind", "ref", "id", "sid", "record")
+RESERVED = ("kind", "ref", "id", "sid", "record", "raw")
 
 _TYPE_KIND = {FactType.BOOL: ValueKind.BOOL, FactType.INT: ValueKind.NUMBER, FactType.NUMBER: ValueKind.NUMBER,
               FactType.PERCENT: ValueKind.NUMBER, FactType.DATE: ValueKind.DATE, FactType.TEXT: ValueKind.TEXT,

@@ -10,7 +10,8 @@ from typing import Any, Iterable, Mapping
 import jinja2
 import jinja2.sandbox
 
-from .compiler import APPLIES, GAP, MET, NOT_APPLIES, RECORD_NOT_APPLIES, compile_requirement, frame_kind
+from .compiler import (APPLIES, GAP, JOIN_PRESENT, MET, NOT_APPLIES, RECORD_NOT_APPLIES, compile_requirement,
+                       frame_kind)
 from .errors import InferenceError, InputError, Problem
 from .formatting import NOT_GIVEN, display, join
 from .inference import Engine, EngineFact, Fired
@@ -77,14 +78,16 @@ class Evaluator:
 
     def _frames(self, req: Requirement, case: Case) -> tuple[Values, dict[str, tuple[Record, Values]], list[EngineFact]]:
         values = scalar_values(req, case)
-        frames = [EngineFact(frame_kind(req, "s"), "case", engine_frame(values.exact))]
+        joins = _exists_in(req.check)
+        marker = {JOIN_PRESENT: 1} if joins and all(j.records in case.facts for j in joins) else {}
+        frames = [EngineFact(frame_kind(req, "s"), "case", {**engine_frame(values.exact), **marker})]
         records: dict[str, tuple[Record, Values]] = {}
         if req.for_each and req.for_each in case.facts:
             for record in case.facts[req.for_each].value:
                 rvalues = record_values(req, case, record)
                 records[record.id] = (record, rvalues)
-                frames.append(EngineFact(frame_kind(req, "r"), record.id, engine_frame(rvalues.exact)))
-        for join_clause in _exists_in(req.check):
+                frames.append(EngineFact(frame_kind(req, "r"), record.id, {**engine_frame(rvalues.exact), **marker}))
+        for join_clause in joins:
             inner = case.facts.get(join_clause.records)
             for record in inner.value if inner else ():
                 frames.append(EngineFact(frame_kind(req, "i"), record.id, engine_frame(record.fields)))
@@ -195,6 +198,7 @@ def _message(catalogue: Catalogue, req: Requirement, case: Case, outcome: _Outco
 def render_message(req: Requirement, template: str, lang: str, values: Values, record: Record | None) -> str:
     context: dict[str, Any] = {v.name: display(values.exact.get(v.name)).get(lang) for v in req.vars}
     context["record"] = record.id if record else ""
+    context["raw"] = {v.name: values.exact.get(v.name) for v in req.vars}  # for conditional wording
     try:
         return _templates.from_string(template).render(context)
     except jinja2.TemplateError as exc:

@@ -185,6 +185,7 @@ def _engine_fact(fact: EngineFact, sid: str, fid: str) -> dict[str, Any]:
 def _pattern(p: Pattern) -> dict[str, Any]:
     terms: list[dict[str, Any]] = [{"kind": p.kind}]
     terms += [{"$ex": {name: 1}} for name in p.present]
+    terms += [{"$nex": {name: 1}} for name in p.absent]
     terms += [_test(t) for t in p.tests]
     refs = {t.value.alias for t in p.tests if isinstance(t.value, Ref)}
     for alias in sorted(refs, key=str):  # the always-true pad that keeps the last expression true (#381)

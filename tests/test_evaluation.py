@@ -142,3 +142,19 @@ def test_facts_accept_the_forms_people_write(catalogue):
     from decimal import Decimal
     assert c.facts["test.rate"].value == Decimal("96.2")
     assert c.facts["test.staff"].evidence.quote == "共有执法人员300人"
+
+
+def test_exists_without_the_inner_records_is_insufficient_not_a_gap(evaluator):
+    recs = decisions(("D1", {"major": True, "decided_on": dt.date(2020, 5, 10)}))
+    assert verdicts(evaluator, case(test__decisions=recs), "TT-REVIEWED") == [(Verdict.INSUFFICIENT, "D1")]
+    assert verdicts(evaluator, case(test__decisions=recs, test__reviews=()), "TT-REVIEWED") == [(Verdict.GAP, "D1")]
+
+
+def test_exists_with_an_undated_candidate_is_unknown_not_a_gap(evaluator):
+    recs = decisions(("D1", {"major": True, "decided_on": dt.date(2020, 5, 10)}),
+                     ("D2", {"major": True, "decided_on": dt.date(2020, 6, 1)}))
+    reviews = decisions(("R1", {"decision": "D1"}),  # a review of D1 without a date: might have come first
+                        ("R2", {"decision": "D9", "reviewed_on": dt.date(2020, 1, 1)}))
+    assert verdicts(evaluator, case(test__decisions=recs, test__reviews=reviews), "TT-REVIEWED") == [(Verdict.GAP, "D2")]
+    dated = decisions(("R1", {"decision": "D1", "reviewed_on": dt.date(2020, 5, 1)}))
+    assert verdicts(evaluator, case(test__decisions=recs[:1], test__reviews=dated), "TT-REVIEWED") == [(Verdict.MET, None)]

@@ -16,7 +16,7 @@ from . import labels as L
 from .common import (Group, basis_lines, count_sentence, domain_titles, evidence_text, fact_lines, gap_groups_by_domain,
                      groups, header, progress_view, sections)
 from .memo_json import Progress, fingerprint
-from .model import (AnnexRow, DomainProblems, DomainSummary, InfoRequest, InfoRow, ProblemPoint, Profile, Question,
+from .model import (AnnexRow, DomainProblems, DomainSummary, FactLine, InfoRequest, InfoRow, ProblemPoint, Profile, Question,
                     RecordLine, ReportView, Summary)
 
 
@@ -60,7 +60,7 @@ def summary(evaluation: Evaluation, lang: str, profile: Profile | None) -> Summa
 def _count(domain: str, title: str, gs: list[Group]) -> DomainSummary:
     n = {v: sum(1 for g in gs if g.verdict is v) for v in Verdict}
     scored = n[Verdict.MET] + n[Verdict.GAP] + n[Verdict.INSUFFICIENT]
-    score = number(Decimal(100 * n[Verdict.MET]) / scored, 1) if scored else "—"
+    score = number(Decimal(100 * n[Verdict.MET]) / scored, 1) + "%" if scored else "—"
     return DomainSummary(domain, title, len(gs), n[Verdict.MET], n[Verdict.GAP], n[Verdict.INSUFFICIENT],
                          n[Verdict.NOT_APPLICABLE], score)
 
@@ -74,7 +74,7 @@ def _weighted(per_domain: dict[str, list[Group]], profile: Profile) -> str:
             continue
         total_weight += weight
         points += weight * Decimal(sum(1 for g in scored if g.verdict is Verdict.MET)) / len(scored)
-    return number(100 * points / total_weight, 1) if total_weight else "—"
+    return number(100 * points / total_weight, 1) + "%" if total_weight else "—"
 
 
 # --- 存在的问题 -------------------------------------------------------------------------------
@@ -96,18 +96,26 @@ def _point(evaluation: Evaluation, g: Group, lang: str, n: int, progress: Progre
     if g.per_record:
         text = count_sentence(catalogue, g, lang)
         shared = [u for u in first.facts if u.key in catalogue.facts]
-        records = tuple(RecordLine(f.record or "", L.sentence(lang, f.message.get(lang)),
-                                   fact_lines([u for u in f.facts if u.key not in catalogue.facts], lang))
-                        for f in g.findings)
+        records = tuple(_record_line(catalogue, f, lang) for f in g.findings)
         actual = L.label(lang, "sep").join(f"{x.label}{L.label(lang, 'colon')}{x.value}" for x in fact_lines(shared, lang))
     else:
         text, shared, records, actual = first.message.get(lang), list(first.facts), (), first.actual.get(lang)
+    if lang == "en" and len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]  # it follows "First,"
     return ProblemPoint(
         ordinal=L.point_ordinal(lang, n), sentence=L.sentence(lang, text + mark), requirement=g.requirement.id,
         title=g.requirement.title.get(lang), severity=L.severity(lang, g.requirement.severity), mark=mark,
         expected=first.expected.get(lang), actual=actual, facts=fact_lines(shared, lang),
         basis=basis_lines(catalogue, first, lang), records=records,
         progress_note=_progress_note(evaluation, g, lang, progress))
+
+
+def _record_line(catalogue: Catalogue, f: Finding, lang: str) -> RecordLine:
+    """One record of a per-record point: its sentence, its own facts, and its evidence once."""
+    lines = fact_lines([u for u in f.facts if u.key not in catalogue.facts], lang)
+    evidence = next((x.evidence for x in lines if x.evidence), "")
+    lines = tuple(FactLine(x.label, x.value, "" if x.evidence == evidence else x.evidence) for x in lines)
+    return RecordLine(f.record or "", L.sentence(lang, f.message.get(lang)), lines, evidence)
 
 
 def _progress_note(evaluation: Evaluation, g: Group, lang: str, progress: Progress | None) -> str:

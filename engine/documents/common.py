@@ -75,7 +75,7 @@ def header(evaluation: Evaluation, lang: str, title_key: str, evaluated_on: dt.d
     if case.district.parent:
         district = f"{case.district.name}, {case.district.parent}" if lang == "en" else case.district.parent + case.district.name
     sep = L.label(lang, "sep")
-    rulesets = sep.join(f"{rs.title.get(lang)}{L.label(lang, 'open_paren')}{rs.id}{L.label(lang, 'close_paren')} {rs.version}"
+    rulesets = sep.join(L.label(lang, "ruleset_entry", title=rs.title.get(lang), id=rs.id, version=rs.version)
                         for rs in evaluation.catalogue.rulesets)
     rows = [InfoRow(L.label(lang, "district"), district),
             InfoRow(L.label(lang, "period"), L.label(lang, "period_value", period=case.period)),

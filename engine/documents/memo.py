@@ -92,9 +92,12 @@ def build_memo(evaluation: Evaluation, lang: str, evaluated_on: dt.date, owners:
     keys = ["tasks", "deadlines"] + (["progress"] if progress is not None else [])
     table = L.label(lang, "sep").join(L.label(lang, "deadline_entry", severity=L.severity(lang, s), days=deadlines.table[s.value])
                                       for s in Severity)
+    sentence = L.label(lang, "deadline_sentence", date=L.date_text(lang, evaluated_on), table=table)
+    if len(deadlines.explicit) < len(Severity):
+        sentence += L.label(lang, "deadline_rule_note")
     return MemoView(lang=lang, header=header(evaluation, lang, "memo_title", evaluated_on, profile, extra),
                     sections=sections(lang, keys), items=tuple(items),
-                    deadline_sentence=L.label(lang, "deadline_sentence", date=L.date_text(lang, evaluated_on), table=table),
+                    deadline_sentence=sentence,
                     deadlines=dict(deadlines.table), progress=progress_view(progress, lang) if progress else None)
 
 

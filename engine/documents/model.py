@@ -70,6 +70,7 @@ class RecordLine:
     record: str
     sentence: str
     facts: tuple[FactLine, ...]
+    evidence: str  # the record's own evidence, "" when none
 
 
 @dataclass(frozen=True)
