@@ -9,8 +9,10 @@ from .model import Catalogue, Requirement, VarKind
 
 
 def effective_dates(catalogue: Catalogue, req: Requirement) -> tuple[dt.date | None, dt.date | None]:
-    starts = [req.in_force_from] + [catalogue.sources[c.source].in_force_from for c in req.citations]
-    ends = [req.in_force_to] + [catalogue.sources[c.source].in_force_to for c in req.citations]
+    """In force from the latest start and until the earliest end of the requirement and its non-supporting sources."""
+    binding = [catalogue.sources[c.source] for c in req.citations if not c.supporting]
+    starts = [req.in_force_from] + [s.in_force_from for s in binding]
+    ends = [req.in_force_to] + [s.in_force_to for s in binding]
     return max((d for d in starts if d), default=None), min((d for d in ends if d), default=None)
 
 

@@ -30,12 +30,12 @@ def output_format(out: str, allowed: tuple[str, ...]) -> str:
 
 def register(group: click.Group) -> None:
     """Add the document commands to the `fazhi` group."""
-    from .cli import FORCE, LANG, RULES  # cli has defined these by the time it calls register()
+    from .cli import FORCE, LANG, PROFILE, RULES  # cli has defined these by the time it calls register()
 
     def common(f: Callable[..., Any]) -> Callable[..., Any]:
         for option in reversed([
             click.argument("case", type=click.Path()),
-            RULES, LANG,
+            RULES, PROFILE, LANG,
             click.option("--out", required=True, type=click.Path(), help="The file to write; its extension picks the format."),
             FORCE,
             click.option("--templates", "templates", type=click.Path(), metavar="DIR",
@@ -50,14 +50,14 @@ def register(group: click.Group) -> None:
 
     @group.command()
     @common
-    def report(case: str, rules: tuple[str, ...], lang: str, out: str, force: bool, templates: str | None,
-               day: Any, previous: str | None) -> None:
+    def report(case: str, rules: tuple[str, ...], profile: str | None, lang: str, out: str, force: bool,
+               templates: str | None, day: Any, previous: str | None) -> None:
         """Write the gap report (差距报告): summary, 存在的问题, 需补充的材料 and an annex of every requirement."""
         from .documents.build import build_report
         fmt = output_format(out, ("md", "html", "docx"))
         _refuse_overwrite(out, force)
-        evaluation, progress, evaluated_on = _prepare(case, rules, previous, day)
-        view = build_report(evaluation, lang, evaluated_on, progress)
+        evaluation, score, progress, evaluated_on = _prepare(case, rules, profile, previous, day)
+        view = build_report(evaluation, lang, evaluated_on, progress, score)
         _write(out, force, fmt, "report", view, templates)
 
     @group.command()
@@ -67,8 +67,8 @@ def register(group: click.Group) -> None:
                        "a severity named here overrides the rulesets' own deadlines.")
     @click.option("--owners", "owners_file", type=click.Path(), metavar="FILE",
                   help="Owner roles and domains → units [default: owners.yaml beside the case's facts].")
-    def memo(case: str, rules: tuple[str, ...], lang: str, out: str, force: bool, templates: str | None, day: Any,
-             previous: str | None, deadlines: str | None, owners_file: str | None) -> None:
+    def memo(case: str, rules: tuple[str, ...], profile: str | None, lang: str, out: str, force: bool,
+             templates: str | None, day: Any, previous: str | None, deadlines: str | None, owners_file: str | None) -> None:
         """Write the remediation memo (整改方案): one item per gap with measure, unit, deadline and acceptance."""
         from .documents.memo import build_memo, parse_deadlines
         from .documents.owners import case_owners_file, load_owners, require_file
@@ -78,8 +78,8 @@ def register(group: click.Group) -> None:
         if owners_file is not None:
             require_file(owners_file)
         owners = load_owners(owners_file or case_owners_file(case))
-        evaluation, progress, evaluated_on = _prepare(case, rules, previous, day)
-        view = build_memo(evaluation, lang, evaluated_on, owners, table, progress)
+        evaluation, score, progress, evaluated_on = _prepare(case, rules, profile, previous, day)
+        view = build_memo(evaluation, lang, evaluated_on, owners, table, progress, score.profile if score else None)
         if fmt == "json":
             from .documents.memo_json import dumps_memo
             from .output import write_atomic
@@ -96,11 +96,11 @@ def _refuse_overwrite(out: str, force: bool) -> None:
         raise OutputExists(f"{out}: already exists; use --force to overwrite")
 
 
-def _prepare(case: str, rules: tuple[str, ...], previous: str | None, day: Any) -> tuple[Evaluation, Any, dt.date]:
-    from .cli import _catalogue
+def _prepare(case: str, rules: tuple[str, ...], profile: str | None, previous: str | None,
+             day: Any) -> tuple[Evaluation, Any, Any, dt.date]:
+    """Evaluate the case (under the profile, when named) and compare it with the previous memo, if any."""
+    from .cli import _catalogue, default_rules, evaluate_case
     from .documents.memo_json import progress, read_memo
-    from .evaluate import Evaluator
-    from .facts_loader import load_case
     evaluated_on = day.date() if day is not None else dt.date.today()
     last = None
     if previous is not None:
@@ -108,8 +108,8 @@ def _prepare(case: str, rules: tuple[str, ...], previous: str | None, day: Any) 
             raise InputError([Problem(Location(previous), "no such memo file", suggestion="give the memo.json that `fazhi memo` wrote")])
         last = read_memo(previous)
     catalogue = _catalogue(rules)
-    evaluation = Evaluator(catalogue).evaluate(load_case(case, catalogue.facts))
-    return evaluation, (progress(evaluation, last) if last is not None else None), evaluated_on
+    evaluation, score, _ = evaluate_case(catalogue, case, profile, list(rules) or [default_rules()])
+    return evaluation, score, (progress(evaluation, last) if last is not None else None), evaluated_on
 
 
 def _write(out: str, force: bool, fmt: str, kind: str, view: Any, templates: str | None) -> None:

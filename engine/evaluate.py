@@ -10,6 +10,7 @@ from typing import Any, Iterable, Mapping
 import jinja2
 import jinja2.sandbox
 
+from .catalogue_view import effective_dates
 from .compiler import (APPLIES, GAP, JOIN_PRESENT, MET, NOT_APPLIES, RECORD_NOT_APPLIES, compile_requirement,
                        frame_kind)
 from .errors import InferenceError, InputError, Problem
@@ -94,10 +95,7 @@ class Evaluator:
         return values, records, frames
 
     def _not_in_force(self, req: Requirement, period: int) -> Text | None:
-        starts = [req.in_force_from] + [self.catalogue.sources[c.source].in_force_from for c in req.citations]
-        ends = [req.in_force_to] + [self.catalogue.sources[c.source].in_force_to for c in req.citations]
-        start = max((d for d in starts if d), default=None)
-        end = min((d for d in ends if d), default=None)
+        start, end = effective_dates(self.catalogue, req)
         first, last = dt.date(period, 1, 1), dt.date(period, 12, 31)
         if start and start > last:
             return Text(f"该要求自{start.isoformat()}起施行，晚于{period}年度", f"in force from {start.isoformat()}, after {period}")
@@ -207,8 +205,11 @@ def render_message(req: Requirement, template: str, lang: str, values: Values, r
 
 def _missing(catalogue: Catalogue, req: Requirement, case: Case, values: Values, record: Record | None) -> list[Text]:
     missing: list[Text] = []
+    decisive = req.decisive_vars
     for var in req.vars:
         if var.name in values.exact or var.kind in (VarKind.PERCENT, VarKind.DAYS, VarKind.WORKDAYS):
+            continue
+        if var.name not in decisive:
             continue
         if var.kind is VarKind.FIELD and record is None:
             continue

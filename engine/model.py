@@ -112,6 +112,7 @@ class Citation:
     quote: str
     confidence: Confidence
     note: str | None = None
+    supporting: bool = False  # corroborates only: its source's in-force dates do not narrow the requirement's
 
 
 @dataclass(frozen=True)
@@ -263,9 +264,36 @@ class Requirement:
         return tuple(dict.fromkeys(keys))
 
     @property
+    def decisive_vars(self) -> frozenset[str]:
+        """Variables the verdict depends on (not those used only in the wording), with their inputs."""
+        names = set()
+        for cond in (self.check, self.applies_when, self.where):
+            names |= _var_names(cond)
+        frontier = list(names)
+        while frontier:
+            var = self.var(frontier.pop())
+            for arg in var.args if var.kind in (VarKind.PERCENT, VarKind.DAYS, VarKind.WORKDAYS) else ():
+                if arg not in names:
+                    names.add(arg)
+                    frontier.append(arg)
+        return frozenset(names)
+
+    @property
     def weakest_confidence(self) -> Confidence:
         order = list(Confidence)
         return max((c.confidence for c in self.citations), key=order.index)
+
+
+def _var_names(cond: Condition | None) -> set[str]:
+    if cond is None:
+        return set()
+    if isinstance(cond, Compare):
+        return {o.name for o in (cond.left, cond.right) if isinstance(o, VarRef)}
+    if isinstance(cond, Exists):
+        return {o.name for c in cond.where for o in (c.left, c.right) if isinstance(o, VarRef)}
+    if isinstance(cond, NotOf):
+        return _var_names(cond.item)
+    return {n for item in cond.items for n in _var_names(item)}
 
 
 def _exists_in(cond: Condition | None) -> list[Exists]:

@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping
 
 import jinja2
 
+from .compiler import compile_requirement
 from .conditions import NAME, ConditionParser
 from .errors import InputError, Location, Problem, did_you_mean
 from .facts_loader import parse_fact_values
@@ -76,6 +77,11 @@ def load_catalogue(paths: Iterable[str]) -> Catalogue:
             if req.id in seen_ids:
                 reader.problem(("requirements", i, "id"), f"requirement id '{req.id}' is also used in {seen_ids[req.id]}")
             seen_ids[req.id] = reader.doc.file
+            try:  # compiling finds what parsing cannot, e.g. a condition with too many alternatives
+                compile_requirement(req)
+            except InputError as exc:
+                reader.problems.extend(exc.problems)
+                continue
             requirements.append(req)
         problems += reader.problems
         if header["id"]:
@@ -285,7 +291,7 @@ def _citations(r: Reader, path: Path, sources: Mapping[str, Source]) -> list[Cit
         r.problem(path, "every requirement cites at least one source")
     for i, _ in enumerate(items):
         p = path + (i,)
-        if r.mapping(p, required=("source", "article", "quote", "confidence"), optional=("note",)) is None:
+        if r.mapping(p, required=("source", "article", "quote", "confidence"), optional=("note", "supporting")) is None:
             continue
         source = r.string(p + ("source",))
         if source and source not in sources:
@@ -294,7 +300,11 @@ def _citations(r: Reader, path: Path, sources: Mapping[str, Source]) -> list[Cit
         article = r.string(p + ("article",))
         confidence = r.enum(p + ("confidence",), Confidence)
         if source and quote and article and confidence:
-            citations.append(Citation(source, article, quote, confidence, r.string(p + ("note",), optional=True)))
+            supporting = r.get(p + ("supporting",))
+            if supporting not in (True, False) and "supporting" in (r.get(p) or {}):
+                r.problem(p + ("supporting",), "expected true or false")
+            citations.append(Citation(source, article, quote, confidence, r.string(p + ("note",), optional=True),
+                                      supporting is True))
     return citations
 
 

@@ -19,6 +19,12 @@ RULESETS = ROOT / "rulesets"
 REFERENCE = ROOT.parent / "shared" / "reference" / "legal-requirements.md"
 # a later or earlier version of the same duty keeps the table's ID plus the law's version
 VERSION_SUFFIX = re.compile(r"-(APL\d{4}|\d{4})$")
+# requirements that no row of the table states, each grounded in a quoted article of its own
+NOT_IN_TABLE = {
+    "TS-IMPL-ALL": "118 一（三）: every enforcement body implements the three systems (Macun admits uneven implementation)",
+    "TS-ENF-REGULATED": "118 一（三）: enforcement acts are effectively regulated (Macun admits flaws in penalty work)",
+    "HA-TS-MAJOR-SCOPE": "河南省行政执法条例 第二十八条第三款: the published scope of major decisions, split from HA-TS-MAJOR",
+}
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +54,11 @@ def test_requirement_ids_come_from_the_reference_table(catalogue):
     if not REFERENCE.exists():
         pytest.skip(f"{REFERENCE} is not beside the checkout")
     table = set(re.findall(r"^\| ([A-Z]{2,3}(?:-[A-Z0-9]+)+)\b", REFERENCE.read_text(encoding="utf-8"), re.M))
-    offenders = [r.id for r in catalogue.requirements if VERSION_SUFFIX.sub("", r.id) not in table]
+    offenders = [r.id for r in catalogue.requirements
+                 if r.id not in table and VERSION_SUFFIX.sub("", r.id) not in table and r.id not in NOT_IN_TABLE]
+    stale = [rid for rid in NOT_IN_TABLE if rid in table or catalogue.requirement(rid) is None]
     assert not offenders, f"ids not in the reference table: {offenders}"
+    assert not stale, f"NOT_IN_TABLE lists ids that are in the table or not in the catalogue: {stale}"
 
 
 def test_every_citation_is_quoted_and_unconfirmed_sources_are_advisory(catalogue):

@@ -8,29 +8,32 @@ question an insufficient_facts requirement needs answered. The annex lists every
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from ..formatting import number
 from ..model import Catalogue, Evaluation, Finding, Verdict
+from ..scoring import DomainScore, Score
 from . import labels as L
 from .common import (Group, basis_lines, count_sentence, domain_titles, evidence_text, fact_lines, gap_groups_by_domain,
                      groups, header, progress_view, sections)
 from .memo_json import Progress, fingerprint
-from .model import (AnnexRow, DomainProblems, DomainSummary, FactLine, InfoRequest, InfoRow, ProblemPoint, Profile, Question,
+from .model import (AnnexRow, DomainProblems, DomainSummary, FactLine, InfoRequest, InfoRow, ProblemPoint, Question,
                     RecordLine, ReportView, Summary)
 
 
 def build_report(evaluation: Evaluation, lang: str, evaluated_on: dt.date, progress: Progress | None = None,
-                 profile: Profile | None = None) -> ReportView:
+                 score: Score | None = None) -> ReportView:
+    """`score` is the engine's scoring.Score when the evaluation ran under a profile (`--profile`)."""
     extra = []
     if progress is not None:
         extra.append(InfoRow(L.label(lang, "previous_memo"), L.date_text(lang, progress.previous_date)))
     keys = ["overview", "problems", "rfi"] + (["progress"] if progress is not None else [])
     return ReportView(
         lang=lang,
-        header=header(evaluation, lang, "report_title", evaluated_on, profile, extra),
+        header=header(evaluation, lang, "report_title", evaluated_on, score.profile if score else None, extra),
         sections=sections(lang, keys),
-        summary=summary(evaluation, lang, profile),
+        summary=summary(evaluation, lang, score),
         problems=problems(evaluation, lang, progress),
         requests=requests(evaluation, lang),
         annex=annex(evaluation, lang),
@@ -40,41 +43,45 @@ def build_report(evaluation: Evaluation, lang: str, evaluated_on: dt.date, progr
 
 # --- summary -----------------------------------------------------------------------------------
 
-def summary(evaluation: Evaluation, lang: str, profile: Profile | None) -> Summary:
+def summary(evaluation: Evaluation, lang: str, score: Score | None = None) -> Summary:
+    """Counts per domain (one verdict per requirement) and the share met; points and total under a profile."""
     titles = domain_titles(evaluation.catalogue)
     per_domain: dict[str, list[Group]] = {}
     for g in groups(evaluation):
         per_domain.setdefault(g.requirement.domain, []).append(g)
-    rows = tuple(_count(d, titles[d].get(lang), gs) for d, gs in per_domain.items())
-    total = _count("", L.label(lang, "total"), [g for gs in per_domain.values() for g in gs])
-    total = DomainSummary(**{**total.__dict__, "score": "—"})
+    points = {d.domain: d for d in score.by_domain} if score else {}
+    rows = tuple(_count(d, titles[d].get(lang), gs, _points(lang, points.get(d))) for d, gs in per_domain.items())
+    total = _count("", L.label(lang, "total"), [g for gs in per_domain.values() for g in gs], "")
     total_score, notes = None, [L.label(lang, "score_note")]
-    if profile is not None:
-        total_score = _weighted(per_domain, profile)
-        notes.append(L.label(lang, "profile_note", profile=f"{profile.id} {profile.version}"))
+    if score is not None:
+        total_score = L.label(lang, "points_value", earned=_n(score.total), points=_n(score.maximum))
+        total = replace(total, points=total_score)
+        profile = L.label(lang, "profile_entry", title=score.profile.title.get(lang), id=score.profile.id,
+                          version=score.profile.version)
+        notes.append(L.label(lang, "profile_note", profile=profile))
+        notes += [line.get(lang) for line in score.derivation]
+    total = replace(total, score="—")
     sentence = L.label(lang, "overview_sentence", total=total.requirements, met=total.met, gap=total.gap,
                        insufficient=total.insufficient, na=total.not_applicable)
     return Summary(sentence, rows, total, total_score, tuple(notes))
 
 
-def _count(domain: str, title: str, gs: list[Group]) -> DomainSummary:
+def _count(domain: str, title: str, gs: list[Group], points: str) -> DomainSummary:
     n = {v: sum(1 for g in gs if g.verdict is v) for v in Verdict}
     scored = n[Verdict.MET] + n[Verdict.GAP] + n[Verdict.INSUFFICIENT]
-    score = number(Decimal(100 * n[Verdict.MET]) / scored, 1) + "%" if scored else "—"
+    share = number(Decimal(100 * n[Verdict.MET]) / scored, 1) + "%" if scored else "—"
     return DomainSummary(domain, title, len(gs), n[Verdict.MET], n[Verdict.GAP], n[Verdict.INSUFFICIENT],
-                         n[Verdict.NOT_APPLICABLE], score)
+                         n[Verdict.NOT_APPLICABLE], share, points)
 
 
-def _weighted(per_domain: dict[str, list[Group]], profile: Profile) -> str:
-    total_weight, points = Decimal(0), Decimal(0)
-    for domain, gs in per_domain.items():
-        weight = profile.weights.get(domain, Decimal(0))
-        scored = [g for g in gs if g.verdict is not Verdict.NOT_APPLICABLE]
-        if weight <= 0 or not scored:
-            continue
-        total_weight += weight
-        points += weight * Decimal(sum(1 for g in scored if g.verdict is Verdict.MET)) / len(scored)
-    return number(100 * points / total_weight, 1) + "%" if total_weight else "—"
+def _points(lang: str, d: DomainScore | None) -> str:
+    if d is None:
+        return ""
+    return L.label(lang, "points_value", earned=_n(d.earned), points=_n(d.points)) if d.points else "—"
+
+
+def _n(value: Decimal) -> str:
+    return number(value, 2)
 
 
 # --- 存在的问题 -------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
+from ..profiles import Profile
 from ..model import Catalogue, Evaluation, Evidence, FactUse, Finding, Requirement, Text, Verdict
 from . import labels as L
-from .memo_json import Progress
-from .model import FactLine, Header, InfoRow, Profile, ProgressRow, ProgressView, Section
+from .memo_json import Progress, ProgressItem
+from .model import FactLine, Header, InfoRow, ProgressRow, ProgressView, Section
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def header(evaluation: Evaluation, lang: str, title_key: str, evaluated_on: dt.d
     rows = [InfoRow(L.label(lang, "district"), district),
             InfoRow(L.label(lang, "period"), L.label(lang, "period_value", period=case.period)),
             InfoRow(L.label(lang, "rulesets"), rulesets),
-            InfoRow(L.label(lang, "profile"), f"{profile.id} {profile.version}" if profile else L.label(lang, "no_profile")),
+            InfoRow(L.label(lang, "profile"), L.label(lang, "profile_entry", title=profile.title.get(lang), id=profile.id,
+                                                      version=profile.version) if profile else L.label(lang, "no_profile")),
             InfoRow(L.label(lang, "evaluated_on"), L.date_text(lang, evaluated_on)), *extra]
     title = L.label(lang, title_key, district=case.district.name, period=case.period)
     return Header(title, case.district.name, case.period, L.date_text(lang, evaluated_on), evaluated_on.isoformat(), tuple(rows))
@@ -136,8 +138,14 @@ def progress_view(progress: Progress, lang: str) -> ProgressView:
     previous_total = sum(counts[s] for s in ("closed", "open", "reopened", "unverified"))
     sentence = L.label(lang, "progress_sentence", date=L.date_text(lang, progress.previous_date), total=previous_total,
                        **{k: counts[k] for k in ("closed", "open", "reopened", "unverified", "new")})
-    rows = tuple(ProgressRow(i, item.id, item.requirement, item.record, item.problem(lang),
+    rows = tuple(ProgressRow(i, item.id, item.requirement, item.record, _problem(item, lang),
                              L.status(lang, item.previous_status) if item.previous_status else "",
                              L.status(lang, item.status), item.status)
                  for i, item in enumerate(progress.items, start=1))
     return ProgressView(sentence, rows)
+
+
+def _problem(item: ProgressItem, lang: str) -> str:
+    if item.finding is None:
+        return item.problem(lang)
+    return L.sentence(lang, item.problem(lang) + L.confidence_mark(lang, item.finding.confidence))

@@ -17,7 +17,8 @@ from ..model import Evaluation, Severity, Verdict
 from . import labels as L
 from .common import domain_titles, gap_groups_by_domain, header, progress_view, sections
 from .memo_json import MemoEntry, Progress, fingerprint
-from .model import InfoRow, MemoItem, MemoView, Profile
+from ..profiles import Profile
+from .model import InfoRow, MemoItem, MemoView
 from .owners import Owners
 
 DEFAULT_DEADLINES: Mapping[str, int] = {"critical": 30, "major": 90, "minor": 180, "advisory": 180}

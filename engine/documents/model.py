@@ -6,17 +6,7 @@ decided in build.py / memo.py, so Markdown, HTML and DOCX always say the same th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Mapping
-
-
-@dataclass(frozen=True)
-class Profile:
-    """A scoring profile: weights per domain for a total score. The engine has none yet; callers may pass one."""
-
-    id: str
-    version: str
-    weights: Mapping[str, Decimal]
 
 
 @dataclass(frozen=True)
@@ -46,7 +36,8 @@ class DomainSummary:
     gap: int
     insufficient: int
     not_applicable: int
-    score: str  # "60" (percent) or "—" when nothing applicable
+    score: str  # share met, "25%", or "—" when nothing applicable
+    points: str = ""  # under a profile: "12.5 / 20"
 
 
 @dataclass(frozen=True)
@@ -54,8 +45,8 @@ class Summary:
     sentence: str
     domains: tuple[DomainSummary, ...]
     total: DomainSummary
-    total_score: str | None  # only when a profile scores it
-    notes: tuple[str, ...]
+    total_score: str | None  # only when a profile scores it: "68 / 100"
+    notes: tuple[str, ...]  # how the share is computed; under a profile, the score's derivation
 
 
 @dataclass(frozen=True)
