@@ -227,8 +227,9 @@ def main() -> None:
 
 def _register_extensions() -> None:
     """Commands that live in their own modules (documents, inspection, intake) join the group here."""
-    from . import cli_documents
+    from . import cli_documents, cli_intake
     cli_documents.register(cli)
+    cli_intake.register(cli)
 
 
 _register_extensions()
