@@ -160,6 +160,8 @@ def test_progress_against_the_evaluation(doc_evaluate, fazhi, tmp_path):
     assert text.startswith("整改销号情况：对照2021年3月1日整改方案的7项问题：已销号1项")
     assert "[已销号] DE-REVIEW-STAFF " in text and "[整改中] DE-REVIEW-BEFORE (JD-02) " in text
     assert "[closed] DE-REVIEW-STAFF" in progress_text(p, "en")
+    from engine.documents.memo_json import progress_from_file
+    assert progress_from_file(doc_evaluate(fixed), str(memo)) == p  # what `fazhi check --memo` calls
     data = progress_data(p)
     assert data["counts"]["closed"] == 1 and data["items"][2]["status"] == "closed"
     json.dumps(data)  # serialisable as it is

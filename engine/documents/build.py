@@ -15,7 +15,7 @@ from ..formatting import number
 from ..model import Catalogue, Evaluation, Finding, Verdict
 from ..scoring import DomainScore, Score
 from . import labels as L
-from .common import (Group, basis_lines, count_sentence, domain_titles, evidence_text, fact_lines, gap_groups_by_domain,
+from .common import (Group, basis_lines, count_sentence, domain_titles, fact_lines, gap_groups_by_domain,
                      groups, header, progress_view, sections)
 from .memo_json import Progress, fingerprint
 from .model import (AnnexRow, DomainProblems, DomainSummary, FactLine, InfoRequest, InfoRow, ProblemPoint, Question,
@@ -142,7 +142,7 @@ def requests(evaluation: Evaluation, lang: str) -> tuple[InfoRequest, ...]:
     for g in groups(evaluation):
         if g.verdict is not Verdict.INSUFFICIENT:
             continue
-        questions = _questions(evaluation, g, lang)
+        questions = _questions(evaluation, g.only(Verdict.INSUFFICIENT), lang)
         result.append(InfoRequest(f"{len(result) + 1}.", g.requirement.id, g.requirement.title.get(lang),
                                   L.confidence_mark(lang, g.findings[0].confidence), questions))
     return tuple(result)
@@ -172,6 +172,7 @@ def annex(evaluation: Evaluation, lang: str) -> tuple[AnnexRow, ...]:
     titles = domain_titles(evaluation.catalogue)
     rows = []
     for g in groups(evaluation):
+        g = g.only(g.verdict)
         first = g.findings[0]
         verdict = L.verdict(lang, g.verdict)
         if g.per_record:
@@ -200,4 +201,4 @@ def _short_basis(catalogue: Catalogue, f: Finding, lang: str) -> str:
     return L.label(lang, "sep").join(parts)
 
 
-__all__ = ["build_report", "evidence_text"]
+__all__ = ["build_report", "summary", "problems", "requests", "annex"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from ..profiles import Profile
@@ -23,7 +23,13 @@ class Group:
 
     @property
     def verdict(self) -> Verdict:
-        return self.findings[0].verdict
+        """A gap if any record is a gap, else insufficient if any is, else the finding's own."""
+        verdicts = {f.verdict for f in self.findings}
+        return next((v for v in (Verdict.GAP, Verdict.INSUFFICIENT) if v in verdicts), self.findings[0].verdict)
+
+    def only(self, verdict: Verdict) -> "Group":
+        """The same requirement with only its findings of one verdict (the gaps of a per-record check)."""
+        return replace(self, findings=tuple(f for f in self.findings if f.verdict is verdict))
 
     @property
     def per_record(self) -> bool:
@@ -34,12 +40,8 @@ def groups(evaluation: Evaluation) -> list[Group]:
     by_req: dict[str, list[Finding]] = {}
     for f in evaluation.findings:
         by_req.setdefault(f.requirement, []).append(f)
-    order = {r.id: i for i, r in enumerate(evaluation.catalogue.requirements)}
-    result = []
-    for rid, findings in by_req.items():
-        req = evaluation.catalogue.requirement(rid)
-        if req is not None:
-            result.append(Group(req, tuple(findings), order[rid]))
+    catalogue = {r.id: (i, r) for i, r in enumerate(evaluation.catalogue.requirements)}
+    result = [Group(catalogue[rid][1], tuple(findings), catalogue[rid][0]) for rid, findings in by_req.items() if rid in catalogue]
     return sorted(result, key=lambda g: g.position)
 
 
@@ -48,7 +50,7 @@ def gap_groups_by_domain(evaluation: Evaluation) -> list[tuple[str, list[Group]]
     domains: dict[str, list[Group]] = {}
     for g in groups(evaluation):
         if g.verdict is Verdict.GAP:
-            domains.setdefault(g.requirement.domain, []).append(g)
+            domains.setdefault(g.requirement.domain, []).append(g.only(Verdict.GAP))
     for gs in domains.values():
         gs.sort(key=lambda g: (g.requirement.severity.rank, g.position))
     return sorted(domains.items(), key=lambda kv: (kv[1][0].requirement.severity.rank, kv[1][0].position))

@@ -43,11 +43,12 @@ def report_docx(view: ReportView) -> bytes:
             g.para(f"{L['requirement']}{L['colon']}{p.requirement} {p.title}{L['open_paren']}{p.severity}{L['close_paren']}")
             g.para(f"{L['expected']}{L['colon']}{p.expected}")
             if p.facts:
-                g.para(L["actual"] + L["colon"] + L["sep"].join(
-                    f"{f.label}{L['colon']}{f.value}" + (f"{L['open_paren']}{L['evidence']}{L['colon']}{f.evidence}{L['close_paren']}"
-                                                        if f.evidence else "") for f in p.facts))
+                g.para(L["actual"] + L["colon"])
+                for f in p.facts:
+                    evidence = f"{L['open_paren']}{L['evidence']}{L['colon']}{f.evidence}{L['close_paren']}" if f.evidence else ""
+                    g.para(f"{f.label}{L['colon']}{f.value}{evidence}", style="Fazhi Detail")
             for b in p.basis:
-                g.para(f"{L['basis']}{L['colon']}{b}")
+                g.para(f"{L['basis']}{L['colon']}{b}", style="Fazhi Detail")
             if p.records:
                 g.para(L["records"] + L["colon"])
                 g.table([L["record"], L["situation"], L["evidence"]],

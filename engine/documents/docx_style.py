@@ -85,6 +85,9 @@ class GovDocument:
             f = st.paragraph_format
             f.first_line_indent, f.alignment = Pt(0), WD_ALIGN_PARAGRAPH.LEFT
             f.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        detail = styles.add_style("Fazhi Detail", WD_STYLE_TYPE.PARAGRAPH)  # facts and evidence: long, with URLs
+        detail.base_style = normal
+        detail.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         date = styles.add_style("Fazhi Date", WD_STYLE_TYPE.PARAGRAPH)
         date.base_style = normal
         df = date.paragraph_format

@@ -130,36 +130,38 @@ def confidence_mark(lang: str, value: Confidence) -> str:
 
 
 def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五 (enough for any list in a report)."""
-    if n < 0:
-        raise ValueError(n)
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五, 110 → 一百一十 (enough for any list in a report)."""
+    if not 0 <= n < 1000:
+        raise ValueError(f"{n} is outside 0–999")
     if n < 10:
         return _DIGITS[n]
-    if n < 20:
-        return "十" + (_DIGITS[n % 10] if n % 10 else "")
     if n < 100:
-        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
     hundreds, rest = divmod(n, 100)
+    head = _DIGITS[hundreds] + "百"
     if rest == 0:
-        return _DIGITS[hundreds] + "百"
-    return _DIGITS[hundreds] + "百" + ("零" if rest < 10 else "") + (chinese_numeral(rest) if rest >= 20 or rest < 10 else "一" + chinese_numeral(rest))
+        return head
+    if rest < 10:
+        return head + "零" + _DIGITS[rest]
+    return head + ("一" if rest < 20 else "") + chinese_numeral(rest)
 
 
 def point_ordinal(lang: str, n: int) -> str:
     """一是、二是… in Chinese; First, Second… in English."""
     if lang == "en":
         return _EN_ORDINALS[n - 1] + "," if n <= len(_EN_ORDINALS) else f"({n})"
-    return chinese_numeral(n) + "是"
+    return (chinese_numeral(n) if n < 1000 else str(n)) + "是"
 
 
 def section_number(lang: str, n: int) -> str:
     """一、二、… for top-level headings."""
-    return f"{n}." if lang == "en" else chinese_numeral(n) + "、"
+    return f"{n}." if lang == "en" or n >= 1000 else chinese_numeral(n) + "、"
 
 
 def subsection_number(lang: str, n: int) -> str:
     """（一）（二）… for second-level headings."""
-    return f"({n})" if lang == "en" else f"（{chinese_numeral(n)}）"
+    return f"({n})" if lang == "en" or n >= 1000 else f"（{chinese_numeral(n)}）"
 
 
 def date_text(lang: str, day: dt.date) -> str:

@@ -265,3 +265,8 @@ def progress_text(p: Progress, lang: str = "zh") -> str:
         record = f" ({i.record})" if i.record else ""
         lines.append(f"[{L.status(lang, i.status)}] {i.requirement}{record} {i.problem(lang)}")
     return "\n".join(lines) + "\n"
+
+
+def progress_from_file(evaluation: Evaluation, path: str) -> Progress:
+    """read_memo + progress, for `fazhi check CASE --memo FILE`."""
+    return progress(evaluation, read_memo(path))

@@ -1,0 +1,298 @@
+"""Every Fazhi loader as one function: a file in, a loaded object or a FazhiError out.
+
+The hostile-input tests (tests/test_properties.py, tests/test_hostile.py) and the fuzz run
+(bench/fuzz.py) drive the loaders through this table. To cover a new loader (questionnaire
+import, waivers, verifications, owners), write one `load_*` function taking the path of the
+input file, optionally a `check_*` function for what runs on a successful load, and add one
+`Target` to TARGETS with its seed files. Nothing else changes.
+
+`check_*` functions raise AssertionError when a loaded input produces a wrong answer; the
+central one is `assert_sound`, a three-valued reference evaluation of every requirement that a
+verdict from the engine must equal (so a `met` the facts do not support is caught).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from engine import yamlio
+from engine.evaluate import Evaluator
+from engine.facts_loader import load_case
+from engine.measures import record_values, scalar_values
+from engine.model import (AllOf, AnyOf, Case, Catalogue, Compare, District, Evaluation, Exists, InnerRef, Literal,
+                          NotOf, Op, Requirement, Verdict, VarRef)
+from engine.output import dumps, to_json_data
+from engine.profiles import Profile, load_profile
+from engine.render_text import render_markdown, render_text
+from engine.ruleset_loader import load_catalogue
+from engine.scoring import score, score_data
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+CORE_RULES = DATA / "core" / "rules.yaml"
+CORE_CASE = DATA / "core" / "case.yaml"
+CORE_PROFILE = DATA / "core" / "profiles" / "test-scheme.yaml"
+SOURCES = ROOT / "rulesets" / "sources.yaml"
+
+
+# --- shared state: the core test catalogue, compiled once per process ------------------------
+
+@lru_cache(maxsize=None)
+def core_catalogue() -> Catalogue:
+    return load_catalogue([str(CORE_RULES)])
+
+
+@lru_cache(maxsize=None)
+def core_evaluator() -> Evaluator:
+    return Evaluator(core_catalogue())
+
+
+@lru_cache(maxsize=None)
+def core_evaluation() -> Evaluation:
+    return core_evaluator().evaluate(load_case(CORE_CASE, core_catalogue().facts))
+
+
+def release(evaluator: Evaluator) -> None:
+    """Unload an evaluator's rules from the shared engine (Evaluator has no public way; see the report)."""
+    unload = getattr(evaluator.engine, "_unload", None)
+    if unload is not None:
+        with evaluator.engine._lock:
+            unload(evaluator.name)
+
+
+# --- the loaders ---------------------------------------------------------------------------
+
+def load_yaml(path: Path) -> Any:
+    return yamlio.load_file(path)
+
+
+def load_rulesets(path: Path) -> Catalogue:
+    return load_catalogue([str(path)])
+
+
+def load_rulesets_with_sources(path: Path) -> Catalogue:
+    """A domain ruleset of rulesets/ cites the shared sources.yaml, so it loads beside it."""
+    return load_catalogue([str(SOURCES), str(path)])
+
+
+def load_facts(path: Path) -> Case:
+    return load_case(path, core_catalogue().facts)
+
+
+def load_profile_file(path: Path) -> Profile:
+    return load_profile(str(path), core_catalogue())
+
+
+# --- what runs when an input loads -----------------------------------------------------------
+
+def check_document(doc: Any) -> None:
+    json.dumps(doc.data, default=str, ensure_ascii=False)
+
+
+def check_case(case: Case) -> None:
+    """Evaluate the case on the core ruleset, check every verdict against the reference, render it."""
+    evaluation = core_evaluator().evaluate(case)
+    assert_sound(evaluation, core_evaluator())
+    render(evaluation)
+
+
+def check_catalogue(catalogue: Catalogue) -> None:
+    """Compile a loaded catalogue, then evaluate an empty case and every fixture it carries."""
+    evaluator = Evaluator(catalogue)
+    try:
+        cases = [Case(District("fuzz"), 2020, {})] + [t.facts for r in catalogue.requirements for t in r.tests][:20]
+        for case in cases:
+            evaluation = evaluator.evaluate(case)
+            assert_sound(evaluation, evaluator)
+            render(evaluation)
+    finally:
+        release(evaluator)
+
+
+def check_profile(profile: Profile) -> None:
+    evaluation = core_evaluation()
+    only = [r for r in core_catalogue().requirements if profile.selects(r.id, r.domain)]
+    selected = Evaluation(evaluation.case, evaluation.catalogue,
+                          tuple(f for f in evaluation.findings if f.requirement in {r.id for r in only}))
+    scored = score(selected, profile)
+    for lang in ("zh", "en"):
+        dumps(score_data(scored, lang))
+
+
+def render(evaluation: Evaluation) -> None:
+    for lang in ("zh", "en"):
+        dumps(to_json_data(evaluation, lang)).encode("utf-8")
+        render_text(evaluation, lang, color=False).encode("utf-8")
+        render_markdown(evaluation, lang).encode("utf-8")
+
+
+# --- the table -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    file_name: str  # the input is written under this name
+    load: Callable[[Path], Any]  # returns what was loaded; raises FazhiError for bad input
+    seeds: tuple[Path, ...]
+    check: Callable[[Any], None] | None = None  # runs on a successful load; AssertionError = wrong answer
+    weight: int = 1  # share of the fuzz run's inputs
+
+    def seed_texts(self) -> list[bytes]:
+        return [p.read_bytes() for p in self.seeds]
+
+
+def _files(*patterns: str) -> tuple[Path, ...]:
+    out: list[Path] = []
+    for pattern in patterns:
+        out += sorted(Path(p) for p in glob.glob(str(ROOT / pattern)))
+    return tuple(out)
+
+
+TARGETS: dict[str, Target] = {t.name: t for t in (
+    Target("yaml", "any.yaml", load_yaml,
+           _files("tests/data/core/*.yaml", "tests/data/invalid/*.yaml", "tests/data/invalid-facts/*.yaml"),
+           check_document, weight=2),
+    Target("facts", "facts.yaml", load_facts,
+           _files("tests/data/core/case.yaml", "tests/data/invalid-facts/*.yaml"), check_case, weight=10),
+    Target("rulesets", "rules.yaml", load_rulesets,
+           _files("tests/data/core/rules.yaml", "tests/data/invalid/*.yaml"), check_catalogue, weight=3),
+    Target("rulesets+sources", "rules.yaml", load_rulesets_with_sources,
+           tuple(p for p in _files("rulesets/*.yaml") if p.name != "sources.yaml"), check_catalogue, weight=1),
+    Target("profiles", "profile.yaml", load_profile_file,
+           _files("tests/data/core/profiles/*.yaml", "rulesets/profiles/*.yaml"), check_profile, weight=2),
+)}
+
+
+# --- the reference: three-valued evaluation of a requirement, straight from the condition tree --
+
+Outcome = tuple[Verdict, "str | None"]
+
+
+def assert_sound(evaluation: Evaluation, evaluator: Evaluator) -> None:
+    """Every requirement has exactly the verdicts the reference gives; above all, no unsupported `met`."""
+    case, catalogue = evaluation.case, evaluation.catalogue
+    got: dict[str, set[Outcome]] = {}
+    for f in evaluation.findings:
+        got.setdefault(f.requirement, set()).add((f.verdict, f.record))
+    for req in catalogue.requirements:
+        assert req.id in got, f"{req.id}: no verdict"
+        want = expected_outcomes(req, case, evaluator)
+        assert got[req.id] == want, f"{req.id}: engine gave {sorted(got[req.id])}, reference {sorted(want)}"
+        if any(v is Verdict.MET for v, _ in got[req.id]):
+            assert_met_supported(req, case)
+    extra = set(got) - {r.id for r in catalogue.requirements}
+    assert not extra, f"verdicts for unknown requirements {extra}"
+
+
+def assert_met_supported(req: Requirement, case: Case) -> None:
+    """The weakest form of the property, independent of the reference: a `met` reads some fact that is there,
+    and a per-record requirement is only met when its records are given."""
+    read = req.facts_read
+    assert any(k in case.facts for k in read), f"{req.id}: met, but none of {read} is given"
+    if req.for_each:
+        assert req.for_each in case.facts, f"{req.id}: met, but {req.for_each} is not given"
+
+
+def expected_outcomes(req: Requirement, case: Case, evaluator: Evaluator) -> set[Outcome]:
+    if evaluator._not_in_force(req, case.period) is not None:
+        return {(Verdict.NOT_APPLICABLE, None)}
+    values = scalar_values(req, case).exact
+    if req.applies_when is not None:
+        applies = kleene(req.applies_when, values, case)
+        if applies is False:
+            return {(Verdict.NOT_APPLICABLE, None)}
+        if applies is None:
+            return {(Verdict.INSUFFICIENT, None)}
+    if req.for_each is None:
+        result = kleene(req.check, values, case)
+        return {({True: Verdict.MET, False: Verdict.GAP, None: Verdict.INSUFFICIENT}[result], None)}
+    if req.for_each not in case.facts:
+        return {(Verdict.INSUFFICIENT, None)}
+    records = case.facts[req.for_each].value
+    if not records:
+        return {(Verdict.NOT_APPLICABLE, None)}
+    state: dict[str, str] = {}
+    for record in records:
+        rvalues = record_values(req, case, record).exact
+        scope = kleene(req.where, rvalues, case) if req.where is not None else True
+        if scope is False:
+            state[record.id] = "out"
+        elif scope is None:
+            state[record.id] = "undecided"
+        else:
+            result = kleene(req.check, rvalues, case)
+            state[record.id] = {True: "met", False: "gap", None: "undecided"}[result]
+    gaps = {(Verdict.GAP, rid) for rid, s in state.items() if s == "gap"}
+    if gaps:
+        return gaps
+    undecided = {(Verdict.INSUFFICIENT, rid) for rid, s in state.items() if s == "undecided"}
+    if undecided:
+        return undecided
+    if all(s == "out" for s in state.values()):
+        return {(Verdict.NOT_APPLICABLE, None)}
+    return {(Verdict.MET, None)}
+
+
+def kleene(cond: Any, values: dict[str, Any], case: Case, inner: Any = None) -> bool | None:
+    """Strong Kleene logic: None is 'not known from the facts given'."""
+    if isinstance(cond, Compare):
+        left, right = _operand(cond.left, values, inner), _operand(cond.right, values, inner)
+        if left is None or right is None:
+            return None
+        return _compare(cond.op, left, right)
+    if isinstance(cond, AllOf):
+        results = [kleene(c, values, case, inner) for c in cond.items]
+        return False if False in results else (None if None in results else True)
+    if isinstance(cond, AnyOf):
+        results = [kleene(c, values, case, inner) for c in cond.items]
+        return True if True in results else (None if None in results else False)
+    if isinstance(cond, NotOf):
+        result = kleene(cond.item, values, case, inner)
+        return None if result is None else not result
+    if isinstance(cond, Exists):
+        fact = case.facts.get(cond.records)
+        if fact is None:
+            result: bool | None = None
+        else:
+            results = [kleene(AllOf(cond.where), values, case, record) for record in fact.value]
+            result = True if True in results else (None if None in results else False)
+        return result if result is None or not cond.negated else not result
+    raise TypeError(cond)
+
+
+def _operand(operand: Any, values: dict[str, Any], inner: Any) -> Any:
+    if isinstance(operand, Literal):
+        value = operand.value
+    elif isinstance(operand, VarRef):
+        value = values.get(operand.name)
+    elif isinstance(operand, InnerRef):
+        value = inner.id if operand.field == "ref" else inner.fields.get(operand.field)
+    else:
+        raise TypeError(operand)
+    if isinstance(value, (int, Decimal, Fraction)) and not isinstance(value, bool):
+        return Fraction(value)
+    return value
+
+
+def _compare(op: Op, a: Any, b: Any) -> bool:
+    if isinstance(a, dt.date) != isinstance(b, dt.date) or isinstance(a, bool) != isinstance(b, bool):
+        raise AssertionError(f"reference compares {a!r} with {b!r}")
+    return {Op.EQ: a == b, Op.NEQ: a != b, Op.LT: a < b, Op.LTE: a <= b, Op.GT: a > b, Op.GTE: a >= b}[op]
+
+
+def verdicts(evaluation: Evaluation) -> dict[str, set[Outcome]]:
+    out: dict[str, set[Outcome]] = {}
+    for f in evaluation.findings:
+        out.setdefault(f.requirement, set()).add((f.verdict, f.record))
+    return out
+
+
+def targets(names: Iterable[str] | None = None) -> list[Target]:
+    return [TARGETS[n] for n in names] if names else list(TARGETS.values())
