@@ -63,14 +63,15 @@ def evaluate_case(catalogue: Catalogue, case: str, profile: str | None,
     return evaluation, score(evaluation, chosen), profile_path
 
 
-def run_check(case: str, rules: tuple[str, ...], profile: str | None, lang: str,
-              on: dt.date) -> tuple[Evaluation, Score | None, dict[str, Any]]:
+def run_check(case: str, rules: tuple[str, ...], profile: str | None, lang: str, on: dt.date,
+              memo_file: str | None = None) -> tuple[Evaluation, Score | None, dict[str, Any]]:
     """Evaluate a case and record what the result was computed from."""
     rule_paths = list(rules) or [default_rules()]
     catalogue = load_catalogue(rule_paths)
     evaluation, scored, profile_path = evaluate_case(catalogue, case, profile, rule_paths)
     options = RunOptions(case, tuple(rules), profile, lang, on)
-    return evaluation, scored, build_manifest(catalogue, facts_file(case), options, profile_path)
+    extra = [("memo", memo_file)] if memo_file else []
+    return evaluation, scored, build_manifest(catalogue, facts_file(case), options, profile_path, extra)
 
 
 def _catalogue(rules: tuple[str, ...]) -> Catalogue:
@@ -100,16 +101,33 @@ def cli() -> None:
 @click.option("--out", type=click.Path(), help="Write to this file instead of standard output.")
 @FORCE
 @DATE
+@click.option("--memo", "memo_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Last round's memo.json: mark each item closed, open, reopened or unverified (整改销号).")
 def check(case: str, rules: tuple[str, ...], profile: str | None, lang: str, fmt: str, out: str | None,
-          force: bool, on: Any) -> None:
+          force: bool, on: Any, memo_file: str | None) -> None:
     """Check one case (a folder with facts.yaml) and print a verdict for every requirement."""
-    evaluation, score, manifest = run_check(case, rules, profile, lang, on.date() if on else dt.date.today())
+    evaluation, score, manifest = run_check(case, rules, profile, lang, on.date() if on else dt.date.today(),
+                                            memo_file)
+    progress = None
+    if memo_file:
+        from .documents.memo_json import progress_from_file
+        progress = progress_from_file(evaluation, memo_file)
     if fmt == "json":
-        text = dumps({**to_json_data(evaluation, lang, score), "manifest": manifest})
-    elif fmt == "markdown":
-        text = render_markdown(evaluation, lang, score) + manifest_footer(manifest, lang)
+        data = {**to_json_data(evaluation, lang, score), "manifest": manifest}
+        if progress is not None:
+            from .documents.memo_json import progress_data
+            data["progress"] = progress_data(progress, lang)
+        text = dumps(data)
     else:
-        text = render_text(evaluation, lang, color=out is None and sys.stdout.isatty(), score=score)
+        if fmt == "markdown":
+            text = render_markdown(evaluation, lang, score)
+        else:
+            text = render_text(evaluation, lang, color=out is None and sys.stdout.isatty(), score=score)
+        if progress is not None:
+            from .documents.memo_json import progress_text
+            text += "\n" + progress_text(progress, lang)
+        if fmt == "markdown":
+            text += manifest_footer(manifest, lang)
     _emit(text, out, force)
     sys.exit(EXIT_GAPS if any(f.verdict is Verdict.GAP for f in evaluation.findings) else EXIT_OK)
 

@@ -129,9 +129,10 @@ class Evaluator:
         gaps = [rid for rid in records if GAP in state[rid]]
         if any(MET in state[rid] for rid in gaps):
             raise InferenceError(f"{req.id}: both met and gap fired for one record")
-        if gaps:
-            return [_Outcome(Verdict.GAP, records[rid][0], records[rid][1]) for rid in gaps]
         undecided = [rid for rid in records if not state[rid]]
+        if gaps:  # the gaps, and the records that still lack facts (so a memo item is not closed on silence)
+            return ([_Outcome(Verdict.GAP, records[rid][0], records[rid][1]) for rid in gaps]
+                    + [_Outcome(Verdict.INSUFFICIENT, records[rid][0], records[rid][1]) for rid in undecided])
         if undecided:
             return [_Outcome(Verdict.INSUFFICIENT, records[rid][0], records[rid][1]) for rid in undecided]
         if all(state[rid] == {RECORD_NOT_APPLIES} for rid in records):

@@ -317,6 +317,7 @@ class Ruleset:
     sources: tuple[Source, ...]
     facts: tuple[FactSpec, ...]
     requirements: tuple[Requirement, ...]
+    domain: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,6 +334,14 @@ class Catalogue:
 
     def requirement(self, rid: str) -> Requirement | None:
         return next((r for r in self.requirements if r.id == rid), None)
+
+    @property
+    def domain_titles(self) -> dict[str, Text]:
+        """Each domain reads as the title of the ruleset that declares it, else as its id."""
+        titles = {rs.domain: rs.title for rs in self.rulesets if rs.domain}
+        for r in self.requirements:
+            titles.setdefault(r.domain, Text(r.domain, r.domain))
+        return titles
 
 
 # --- facts of a case --------------------------------------------------------------------------

@@ -80,7 +80,7 @@ def load_profile(path: str, catalogue: Catalogue) -> Profile:
     for i, rid in enumerate(exclude):
         if rid not in known_ids:
             r.problem(("select", "exclude", i), f"no requirement '{rid}'", did_you_mean(rid, known_ids))
-    scoring = r.mapping(("scoring",), required=("domains",),
+    r.mapping(("scoring",), required=("domains",),
                         optional=("weights", "insufficient_facts", "advisory_weight", "critical_gap_cap")) or {}
     points: dict[str, Decimal] = {}
     raw_points = r.get(("scoring", "domains"))

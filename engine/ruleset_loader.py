@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import glob
 import os
-from decimal import Decimal
+import re
 from typing import Any, Iterable, Mapping
 
 import jinja2
@@ -13,9 +13,9 @@ from .conditions import NAME, ConditionParser
 from .errors import InputError, Location, Problem, did_you_mean
 from .facts_loader import parse_fact_values
 from .model import (Case, Catalogue, Citation, Confidence, District, FactSpec, FactType, FieldSpec, Remediation,
-                    Requirement, RuleTest, Ruleset, Severity, Source, Text, Verdict)
+                    Requirement, RuleTest, Ruleset, Severity, Source, Text, VarKind, Verdict, _var_names)
 from .schema import Reader
-from .yamlio import Document, Path, load_file
+from .yamlio import Path, load_file
 
 REQUIREMENT_ID = r"[A-Z]{2,3}(-[A-Z0-9]+)+"
 FACT_KEY = r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+"
@@ -86,7 +86,8 @@ def load_catalogue(paths: Iterable[str]) -> Catalogue:
         problems += reader.problems
         if header["id"]:
             rulesets.append(Ruleset(header["id"], header["title"], header["version"], reader.doc.file,
-                                    tuple(header["sources"]), tuple(header["facts"]), tuple(requirements)))
+                                    tuple(header["sources"]), tuple(header["facts"]), tuple(requirements),
+                                    header["domain"]))
     if problems:
         raise InputError(problems)
     return Catalogue(tuple(rulesets), dict(sorted(facts.items())), dict(sorted(sources.items())))
@@ -141,7 +142,6 @@ def _source(r: Reader, path: Path) -> Source | None:
 
 
 def _fact(r: Reader, path: Path, key: str, ruleset: str) -> FactSpec | None:
-    import re
     if not re.fullmatch(FACT_KEY, key):
         r.problem(path, f"fact key '{key}' must be namespaced lower_snake_case, e.g. three_systems.legal_review.reviewers")
     spec = r.mapping(path, required=("type", "label", "question"), optional=FACT_KEYS)
@@ -170,7 +170,6 @@ def _fact(r: Reader, path: Path, key: str, ruleset: str) -> FactSpec | None:
 
 
 def _field(r: Reader, path: Path, name: str) -> FieldSpec | None:
-    import re
     if not re.fullmatch(NAME, name) or name in ("id", "evidence"):
         r.problem(path, f"field name '{name}' must be lower_snake_case and not 'id' or 'evidence'")
     spec = r.mapping(path, required=("type", "label"), optional=("unit", "min", "max", "choices"))
@@ -268,20 +267,8 @@ def _requirement(r: Reader, path: Path, header: Mapping[str, Any], facts: Mappin
 
 
 def _uses_fields(cond: Any, variables: tuple[Any, ...]) -> bool:
-    from .model import VarKind
     field_vars = {v.name for v in variables if v.kind is VarKind.FIELD}
-    return any(name in field_vars for name in _var_names(cond))
-
-
-def _var_names(cond: Any) -> list[str]:
-    from .model import AllOf, AnyOf, Compare, NotOf, VarRef
-    if isinstance(cond, Compare):
-        return [o.name for o in (cond.left, cond.right) if isinstance(o, VarRef)]
-    if isinstance(cond, (AllOf, AnyOf)):
-        return [n for item in cond.items for n in _var_names(item)]
-    if isinstance(cond, NotOf):
-        return _var_names(cond.item)
-    return []
+    return bool(_var_names(cond) & field_vars)
 
 
 def _citations(r: Reader, path: Path, sources: Mapping[str, Source]) -> list[Citation]:
@@ -352,6 +339,3 @@ def _tests(r: Reader, path: Path, req: Requirement, facts: Mapping[str, FactSpec
             tests.append(RuleTest(name, case, expect, gap_records, r.doc.where(p)))
     return tuple(tests)
 
-
-def decimal_or_none(value: Any) -> Decimal | None:
-    return value if isinstance(value, Decimal) else None

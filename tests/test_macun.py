@@ -70,3 +70,21 @@ def test_every_evidence_quote_is_in_the_report(findings):
     assert quotes
     missing = [q for q in quotes if q not in report]
     assert not missing, missing
+
+
+def test_memo_round_trip_closes_what_the_next_year_fixed(tmp_path):
+    memo = tmp_path / "memo.json"
+    assert run_fazhi("memo", "cases/macun-2020", "--out", str(memo), "--date", "2021-03-01").returncode == 0
+    items = json.loads(memo.read_text(encoding="utf-8"))["items"]
+    assert {i["requirement"] for i in items} >= {"TS-REC-FULL", "MD-PARTY", "AR-CONTENT"}
+    assert all(i["owner"] and i["deadline"] and i["acceptance"] for i in items)
+    next_year = tmp_path / "macun-2021"
+    next_year.mkdir()
+    facts = (ROOT / "cases" / "macun-2020" / "facts.yaml").read_text(encoding="utf-8")
+    fixed = facts.replace("three_systems.records.complete:\n    value: false", "three_systems.records.complete:\n    value: true")
+    assert fixed != facts
+    (next_year / "facts.yaml").write_text(fixed, encoding="utf-8")
+    result = run_fazhi("check", str(next_year), "--memo", str(memo), "--format", "json")
+    progress = json.loads(result.stdout)["progress"]
+    status = {i["requirement"]: i["status"] for i in progress["items"]}
+    assert status["TS-REC-FULL"] == "closed" and status["MD-PARTY"] == "open"

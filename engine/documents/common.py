@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Iterable
 
@@ -57,18 +56,7 @@ def gap_groups_by_domain(evaluation: Evaluation) -> list[tuple[str, list[Group]]
 
 
 def domain_titles(catalogue: Catalogue) -> dict[str, Text]:
-    """A domain reads as the title of the ruleset most of whose requirements are in it, else as its id.
-
-    (Ruleset does not keep its header `domain`; see the report to the core engineer.)
-    """
-    titles: dict[str, Text] = {}
-    for rs in catalogue.rulesets:
-        common = Counter(r.domain for r in rs.requirements).most_common(1)
-        if common and common[0][0] not in titles:
-            titles[common[0][0]] = rs.title
-    for r in catalogue.requirements:
-        titles.setdefault(r.domain, Text(r.domain, r.domain))
-    return titles
+    return catalogue.domain_titles
 
 
 def header(evaluation: Evaluation, lang: str, title_key: str, evaluated_on: dt.date, profile: Profile | None,
