@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,8 +18,7 @@ from .errors import InferenceError, InputError, Problem
 from .formatting import NOT_GIVEN, display, join
 from .inference import Engine, EngineFact, Fired
 from .measures import Values, engine_frame, record_values, scalar_values
-from .model import (Case, Catalogue, Evaluation, FactUse, Finding, Record, Requirement, Text, Verdict,
-                    VarKind, _exists_in)
+from .model import Case, Catalogue, Evaluation, FactUse, Finding, Record, Requirement, Text, Verdict, VarKind
 
 _engine: Engine | None = None
 _names = itertools.count()
@@ -79,7 +79,7 @@ class Evaluator:
 
     def _frames(self, req: Requirement, case: Case) -> tuple[Values, dict[str, tuple[Record, Values]], list[EngineFact]]:
         values = scalar_values(req, case)
-        joins = _exists_in(req.check)
+        joins = req.joins
         marker = {JOIN_PRESENT: 1} if joins and all(j.records in case.facts for j in joins) else {}
         frames = [EngineFact(frame_kind(req, "s"), "case", {**engine_frame(values.exact), **marker})]
         records: dict[str, tuple[Record, Values]] = {}
@@ -173,7 +173,7 @@ def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Value
             if var.name in values.approximate:
                 shown = Text(shown.zh + "（按周末推算，未计节假日调休）", shown.en + " (weekends only; holidays not counted)")
             uses.append(FactUse(key, var.label, value, shown, None))
-    for clause in _exists_in(req.check):
+    for clause in req.joins:
         fact = case.facts.get(clause.records)
         uses.append(FactUse(clause.records, catalogue.facts[clause.records].label, fact.value if fact else None,
                             display(fact.value if fact else None), fact.evidence if fact else None))
@@ -194,12 +194,17 @@ def _message(catalogue: Catalogue, req: Requirement, case: Case, outcome: _Outco
     return Text(*(render_message(req, template.get(lang), lang, values, outcome.record) for lang in ("zh", "en")))
 
 
+@functools.lru_cache(maxsize=4096)
+def _compiled(template: str) -> jinja2.Template:
+    return _templates.from_string(template)  # compiling dominated evaluation time before this cache
+
+
 def render_message(req: Requirement, template: str, lang: str, values: Values, record: Record | None) -> str:
     context: dict[str, Any] = {v.name: display(values.exact.get(v.name)).get(lang) for v in req.vars}
     context["record"] = record.id if record else ""
     context["raw"] = {v.name: values.exact.get(v.name) for v in req.vars}  # for conditional wording
     try:
-        return _templates.from_string(template).render(context)
+        return _compiled(template).render(context)
     except jinja2.TemplateError as exc:
         raise InputError([Problem(req.location, f"message template ({lang}): {exc}", field=req.id)]) from exc
 
@@ -217,7 +222,7 @@ def _missing(catalogue: Catalogue, req: Requirement, case: Case, values: Values,
         missing.append(var.label)
     if req.for_each and req.for_each not in case.facts:
         missing.insert(0, catalogue.facts[req.for_each].label)
-    for clause in _exists_in(req.check):
+    for clause in req.joins:
         if clause.records not in case.facts:
             missing.append(catalogue.facts[clause.records].label)
     if not missing:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -256,14 +257,18 @@ class Requirement:
     def var(self, name: str) -> Var:
         return next(v for v in self.vars if v.name == name)
 
-    @property
+    @functools.cached_property
+    def joins(self) -> tuple["Exists", ...]:
+        return tuple(_exists_in(self.check))
+
+    @functools.cached_property
     def facts_read(self) -> tuple[str, ...]:
         keys = [self.for_each] if self.for_each else []
         keys += [v.args[0] for v in self.vars if v.kind in (VarKind.FACT, VarKind.COUNT)]
         keys += [e.records for e in _exists_in(self.check)]
         return tuple(dict.fromkeys(keys))
 
-    @property
+    @functools.cached_property
     def decisive_vars(self) -> frozenset[str]:
         """Variables the verdict depends on (not those used only in the wording), with their inputs."""
         names = set()

@@ -1,0 +1,105 @@
+"""An annual report's text: read in UTF-8 or GB18030/GBK (detected), cut into sentences with offsets.
+
+Offsets are character positions in the decoded text (0-based, end exclusive; a BOM is not counted),
+so `text[start:end]` is exactly the sentence quoted as evidence.
+"""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..errors import InputError, Location, Problem
+from ..yamlio import MAX_FILE_BYTES
+
+# a sentence ends after 。！？；(and their ASCII forms) or at a line end; a closing quote stays with it
+_SENTENCE = re.compile(r"[^\n。！？!?；;]*(?:[。！？!?；;][”’」』）)]*|\n|$)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    line: int  # 1-based
+
+
+@dataclass(frozen=True)
+class ReportText:
+    file: str
+    text: str
+    encoding: str  # "UTF-8" or "GB18030"
+    sentences: tuple[Sentence, ...]
+
+    def line_of(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+
+
+def decode_report(raw: bytes, file: str) -> tuple[str, str]:
+    """The text and the encoding it was read in; UTF-8 (BOM allowed), UTF-16 with a BOM, else GB18030."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise InputError([Problem(Location(file, line), "the file contains a NUL byte",
+                                  suggestion="is this a Word or PDF file? save the report as plain text (.txt)")])
+    try:
+        return raw.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        line = raw[: utf8_error.start].count(b"\n") + 1
+        raise InputError([Problem(Location(file, line), f"neither UTF-8 nor GB18030/GBK text (byte {utf8_error.start})",
+                                  suggestion="save the report as plain text in UTF-8")]) from None
+    return text, "GB18030"
+
+
+def read_report(path: str) -> ReportText:
+    file = str(path)
+    try:
+        if os.path.isdir(file):
+            raise InputError([Problem(Location(file), "is a directory, expected the report's text file")])
+        size = os.path.getsize(file)
+        if size > MAX_FILE_BYTES:
+            raise InputError([Problem(Location(file), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")])
+        with open(file, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        raise InputError([Problem(Location(file), "no such file")]) from None
+    except OSError as exc:
+        raise InputError([Problem(Location(file), f"cannot read: {exc.strerror}")]) from None
+    text, encoding = decode_report(raw, file)
+    controls = [i for i, c in enumerate(text) if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f"]
+    if controls:
+        raise InputError([Problem(Location(file, text.count("\n", 0, controls[0]) + 1),
+                                  "the file contains control characters: it is not plain text",
+                                  suggestion="save the report as plain text (.txt)")])
+    if not text.strip():
+        raise InputError([Problem(Location(file), "the file is empty")])
+    return ReportText(file, text, encoding, tuple(split_sentences(text)))
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences and lines without end punctuation (headings, signatures), stripped, with offsets."""
+    sentences: list[Sentence] = []
+    line, pos = 1, 0
+    for m in _SENTENCE.finditer(text):
+        if m.end() == m.start():
+            if m.start() >= len(text):
+                break
+            continue
+        raw = m.group()
+        lead = len(raw) - len(raw.lstrip())
+        body = raw.strip()
+        if body:
+            start = m.start() + lead
+            line += text.count("\n", pos, start)
+            pos = start
+            sentences.append(Sentence(start, start + len(body), body, line))
+    return sentences
