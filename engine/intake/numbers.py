@@ -33,11 +33,12 @@ _APPROX_TEXT = {
     "nearly": Text("接近但不足{n}", "nearly {n}"),
 }
 
+UNIT = r"人次|户次|家次|场次|万元|[次人项件起个户家条卷份元场名所支位天篇期批台辆宗]"  # a measure word after a figure
 _QUANTITY = re.compile(
     r"(?P<pre>大约|约|将近|接近|近|超过|逾|达到|达|共计|累计|共)?"
     r"(?:(?P<arabic>\d+(?:,\d{3})*(?:\.\d+)?)|(?P<cn>[零〇○一二两三四五六七八九十百千万亿]+(?:点[零〇○一二三四五六七八九]+)?))"
     r"(?P<a1>余|多)?(?P<mult>[万亿])?(?P<a2>余|多)?(?P<pct>%|个百分点)?(?P<post>以上|左右|上下)?"
-    r"(?P<unit>[^\d\s]{0,4})")
+    r"(?P<unit>" + UNIT + r")?")
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..errors import InputError, Location, Problem
-from ..yamlio import MAX_FILE_BYTES
+from .messages import t
 
 # a sentence ends after 。！？；(and their ASCII forms) or at a line end; a closing quote stays with it
+MAX_SENTENCE = 500  # characters; a longer run without 。；！？ is cut after a comma
+MAX_REPORT_BYTES = 2 * 1024 * 1024  # an annual report is 10–50 KB; this leaves forty times that
 _SENTENCE = re.compile(r"[^\n。！？!?；;]*(?:[。！？!?；;][”’」』）)]*|\n|$)")
 
 
@@ -36,7 +38,7 @@ class ReportText:
         return self.text.count("\n", 0, offset) + 1
 
 
-def decode_report(raw: bytes, file: str) -> tuple[str, str]:
+def decode_report(raw: bytes, file: str, lang: str = "zh") -> tuple[str, str]:
     """The text and the encoding it was read in; UTF-8 (BOM allowed), UTF-16 with a BOM, else GB18030."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -45,8 +47,9 @@ def decode_report(raw: bytes, file: str) -> tuple[str, str]:
             pass
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise InputError([Problem(Location(file, line), "the file contains a NUL byte",
-                                  suggestion="is this a Word or PDF file? save the report as plain text (.txt)")])
+        raise InputError([Problem(Location(file, line), t(lang, "文件含有NUL字节", "the file contains a NUL byte"),
+                                  suggestion=t(lang, "这是Word或PDF文件吗？请把报告另存为纯文本（.txt）",
+                                               "is this a Word or PDF file? save the report as plain text (.txt)"))])
     try:
         return raw.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError as exc:
@@ -55,33 +58,36 @@ def decode_report(raw: bytes, file: str) -> tuple[str, str]:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
         line = raw[: utf8_error.start].count(b"\n") + 1
-        raise InputError([Problem(Location(file, line), f"neither UTF-8 nor GB18030/GBK text (byte {utf8_error.start})",
-                                  suggestion="save the report as plain text in UTF-8")]) from None
+        raise InputError([Problem(Location(file, line),
+                                  t(lang, f"既不是UTF-8也不是GB18030/GBK文本（第{utf8_error.start}字节）",
+                                    f"neither UTF-8 nor GB18030/GBK text (byte {utf8_error.start})"),
+                                  suggestion=t(lang, "请把报告另存为UTF-8纯文本", "save the report as plain text in UTF-8"))]) from None
     return text, "GB18030"
 
 
-def read_report(path: str) -> ReportText:
+def read_report(path: str, lang: str = "zh") -> ReportText:
     file = str(path)
     try:
         if os.path.isdir(file):
-            raise InputError([Problem(Location(file), "is a directory, expected the report's text file")])
+            raise InputError([Problem(Location(file), t(lang, "是文件夹，应为报告的文本文件", "is a directory, expected the report's text file"))])
         size = os.path.getsize(file)
-        if size > MAX_FILE_BYTES:
-            raise InputError([Problem(Location(file), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")])
+        if size > MAX_REPORT_BYTES:
+            raise InputError([Problem(Location(file), t(lang, f"文件有{size:,}字节，上限为{MAX_REPORT_BYTES:,}",
+                                                        f"file is {size:,} bytes; the limit is {MAX_REPORT_BYTES:,}"))])
         with open(file, "rb") as handle:
             raw = handle.read()
     except FileNotFoundError:
-        raise InputError([Problem(Location(file), "no such file")]) from None
+        raise InputError([Problem(Location(file), t(lang, "文件不存在", "no such file"))]) from None
     except OSError as exc:
-        raise InputError([Problem(Location(file), f"cannot read: {exc.strerror}")]) from None
-    text, encoding = decode_report(raw, file)
+        raise InputError([Problem(Location(file), t(lang, "无法读取：", "cannot read: ") + str(exc.strerror))]) from None
+    text, encoding = decode_report(raw, file, lang)
     controls = [i for i, c in enumerate(text) if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f"]
     if controls:
         raise InputError([Problem(Location(file, text.count("\n", 0, controls[0]) + 1),
-                                  "the file contains control characters: it is not plain text",
-                                  suggestion="save the report as plain text (.txt)")])
+                                  t(lang, "文件含有控制字符，不是纯文本", "the file contains control characters: it is not plain text"),
+                                  suggestion=t(lang, "请把报告另存为纯文本（.txt）", "save the report as plain text (.txt)"))])
     if not text.strip():
-        raise InputError([Problem(Location(file), "the file is empty")])
+        raise InputError([Problem(Location(file), t(lang, "文件是空的", "the file is empty"))])
     return ReportText(file, text, encoding, tuple(split_sentences(text)))
 
 
@@ -101,5 +107,17 @@ def split_sentences(text: str) -> list[Sentence]:
             start = m.start() + lead
             line += text.count("\n", pos, start)
             pos = start
-            sentences.append(Sentence(start, start + len(body), body, line))
+            sentences += [Sentence(a, b, text[a:b], line) for a, b in _pieces(text, start, start + len(body))]
     return sentences
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence longer than MAX_SENTENCE, cut after its last comma that fits (else hard), so that
+    patterns stay linear on text that never stops."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        window = text[start:start + MAX_SENTENCE]
+        cut = max(window.rfind(c) for c in "，,、") + 1 or MAX_SENTENCE
+        pieces.append((start, start + cut))
+        start += cut
+    return pieces + [(start, end)]
