@@ -14,7 +14,7 @@ import click
 
 from .errors import FazhiError, InputError
 from .evaluate import Evaluator
-from .facts_loader import facts_file, load_case
+from .facts_loader import facts_file
 from .manifest import RunOptions, build_manifest
 from .model import Catalogue, Evaluation, Verdict
 from .profiles import find_profile, load_profile
@@ -47,19 +47,20 @@ PROFILE = click.option("--profile", help="Assessment profile: a name under rules
 DATE = click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Evaluation date [default: today].")
 
 
-def evaluate_case(catalogue: Catalogue, case: str, profile: str | None,
-                  rule_paths: list[str]) -> tuple[Evaluation, Score | None, str | None]:
-    """Load a case and evaluate it, under a profile when one is named (which selects and scores).
+def evaluate_case(catalogue: Catalogue, case: str, profile: str | None, rule_paths: list[str],
+                  on: dt.date | None = None) -> tuple[Evaluation, Score | None, str | None]:
+    """Load a case (with the verifications and waivers beside it) and evaluate it as of `on`, under a
+    profile when one is named (which selects and scores).
 
     Returns the evaluation, the score (with a profile) and the profile file read.
     """
-    facts = load_case(case, catalogue.facts)
+    from .assess import assess
     if profile is None:
-        return Evaluator(catalogue).evaluate(facts), None, None
+        return assess(Evaluator(catalogue), case, on=on), None, None
     profile_path = find_profile(profile, rule_paths)
     chosen = load_profile(profile_path, catalogue)
     only = [r.id for r in catalogue.requirements if chosen.selects(r.id, r.domain)]
-    evaluation = Evaluator(catalogue).evaluate(facts, only=only)
+    evaluation = assess(Evaluator(catalogue), case, only=only, on=on)
     return evaluation, score(evaluation, chosen), profile_path
 
 
@@ -68,9 +69,10 @@ def run_check(case: str, rules: tuple[str, ...], profile: str | None, lang: str,
     """Evaluate a case and record what the result was computed from."""
     rule_paths = list(rules) or [default_rules()]
     catalogue = load_catalogue(rule_paths)
-    evaluation, scored, profile_path = evaluate_case(catalogue, case, profile, rule_paths)
+    evaluation, scored, profile_path = evaluate_case(catalogue, case, profile, rule_paths, on)
     options = RunOptions(case, tuple(rules), profile, lang, on)
-    extra = [("memo", memo_file)] if memo_file else []
+    from .assess import inputs_beside
+    extra = inputs_beside(case) + ([("memo", memo_file)] if memo_file else [])
     return evaluation, scored, build_manifest(catalogue, facts_file(case), options, profile_path, extra)
 
 
@@ -245,9 +247,10 @@ def main() -> None:
 
 def _register_extensions() -> None:
     """Commands that live in their own modules (documents, inspection, intake) join the group here."""
-    from . import cli_documents, cli_intake
+    from . import cli_documents, cli_inspect, cli_intake
     cli_documents.register(cli)
     cli_intake.register(cli)
+    cli_inspect.register(cli)
 
 
 _register_extensions()

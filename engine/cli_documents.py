@@ -108,7 +108,7 @@ def _prepare(case: str, rules: tuple[str, ...], profile: str | None, previous: s
             raise InputError([Problem(Location(previous), "no such memo file", suggestion="give the memo.json that `fazhi memo` wrote")])
         last = read_memo(previous)
     catalogue = _catalogue(rules)
-    evaluation, score, _ = evaluate_case(catalogue, case, profile, list(rules) or [default_rules()])
+    evaluation, score, _ = evaluate_case(catalogue, case, profile, list(rules) or [default_rules()], evaluated_on)
     return evaluation, score, (progress(evaluation, last) if last is not None else None), evaluated_on
 
 

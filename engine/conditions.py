@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from .errors import did_you_mean
 from .model import (AllOf, AnyOf, Compare, Condition, Exists, FactSpec, FactType, InnerRef, Literal, NotOf, Op,
                     Operand, Text, ValueKind, Var, VarKind, VarRef)
+from .facts_loader import MAX_DIGITS, MAX_MAGNITUDE, MAX_PLACES, MAX_TEXT, _precision
 from .schema import Reader, to_decimal
 from .yamlio import Path
 
@@ -24,6 +25,7 @@ VAR_FORMS = tuple(k.value for k in VarKind)
 NAME = r"[a-z][a-z0-9_]{0,40}"
 ORDERED = (ValueKind.NUMBER, ValueKind.DATE)
 RESERVED = ("kind", "ref", "id", "sid", "record", "raw")
+MAX_YEAR_OFFSET = 5
 
 _TYPE_KIND = {FactType.BOOL: ValueKind.BOOL, FactType.INT: ValueKind.NUMBER, FactType.NUMBER: ValueKind.NUMBER,
               FactType.PERCENT: ValueKind.NUMBER, FactType.DATE: ValueKind.DATE, FactType.TEXT: ValueKind.TEXT,
@@ -113,13 +115,20 @@ class ConditionParser:
             if not isinstance(arg, dict) or set(arg) - {"offset", "month", "day"} or not {"month", "day"} <= set(arg):
                 self.r.problem(path, "date_in_year needs {month, day} and an optional year offset")
                 return None
-            try:
-                dt.date(2000, int(arg["month"]), int(arg["day"]))
-            except (TypeError, ValueError):
-                self.r.problem(path, "date_in_year has no such month/day")
+            offset, month, day = (arg.get(k, 0) for k in ("offset", "month", "day"))
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in (offset, month, day)):
+                self.r.problem(path, "date_in_year takes whole numbers: {offset, month, day}")
                 return None
-            return Var(name, kind, ValueKind.DATE, (int(arg.get("offset", 0)), int(arg["month"]), int(arg["day"])),
-                       label or Text(f"{arg['month']}月{arg['day']}日", f"{arg['month']}/{arg['day']}"), unit)
+            if not -MAX_YEAR_OFFSET <= offset <= MAX_YEAR_OFFSET:
+                self.r.problem(path, f"a year offset of {offset}; the limit is ±{MAX_YEAR_OFFSET}")
+                return None
+            try:
+                dt.date(2001, month, day)  # not a leap year: 29 February is not in every period
+            except ValueError:
+                self.r.problem(path, "date_in_year has no such month/day (29 February is not in every year)")
+                return None
+            return Var(name, kind, ValueKind.DATE, (offset, month, day),
+                       label or Text(f"{month}月{day}日", f"{month}/{day}"), unit)
         # percent / days / workdays combine two earlier variables
         if not isinstance(arg, list) or len(arg) != 2 or not all(isinstance(a, str) for a in arg):
             self.r.problem(path, f"'{kind.value}' takes two earlier variable names, e.g. [part, total]")
@@ -230,6 +239,9 @@ class ConditionParser:
                 return None
             return VarRef(raw), var.value_kind, self._choices.get(raw, ())
         if isinstance(raw, dict) and len(raw) == 1 and "text" in raw and isinstance(raw["text"], str):
+            if len(raw["text"]) > MAX_TEXT:  # no fact is longer, and the engine takes no text over 16 MB
+                self.r.problem(path, f"text of {len(raw['text']):,} characters; the limit is {MAX_TEXT:,}")
+                return None
             return Literal(raw["text"]), ValueKind.TEXT, ()
         if isinstance(raw, dict) and len(raw) == 1 and "inner" in raw:
             if inner is None:
@@ -249,6 +261,12 @@ class ConditionParser:
             return Literal(raw), ValueKind.DATE, ()
         number = to_decimal(raw)
         if number is not None:
+            digits, places = _precision(number)
+            if digits > MAX_DIGITS or places > MAX_PLACES or number.copy_abs() > MAX_MAGNITUDE:
+                self.r.problem(path, f"the number {number} is beyond what the engine compares exactly",
+                               f"at most {MAX_DIGITS} significant digits, {MAX_PLACES} decimal places, "
+                               f"magnitude {MAX_MAGNITUDE:,}")
+                return None
             return Literal(number), ValueKind.NUMBER, ()
         self.r.problem(path, f"cannot use {raw!r} as an operand",
                        "use a variable name, a number, true/false, a date, or {text: ...}")
@@ -275,3 +293,24 @@ class ConditionParser:
         if isinstance(lo, Literal) and isinstance(lo.value, Decimal) and lo.value.is_nan():
             return None
         return Compare(op, lo, ro)
+
+
+def alternatives(cond: Condition, cap: int = 10_000) -> int:
+    """How many conjunctions the compiler's disjunctive normal form of `cond` has, counted without building
+    them (ten `in` lists of ten values would be 10^10), and at most `cap`."""
+    if isinstance(cond, (Compare, Exists)):
+        return 1
+    if isinstance(cond, AllOf):
+        count = 1
+        for item in cond.items:
+            count = min(count * alternatives(item, cap), cap)
+        return count
+    if isinstance(cond, AnyOf):
+        return min(sum(alternatives(item, cap) for item in cond.items), cap)
+    inner = cond.item
+    if isinstance(inner, (Compare, Exists)):
+        return 1
+    if isinstance(inner, NotOf):
+        return alternatives(inner.item, cap)
+    negated = tuple(NotOf(item) for item in inner.items)
+    return alternatives(AnyOf(negated) if isinstance(inner, AllOf) else AllOf(negated), cap)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
@@ -15,10 +16,13 @@ from .catalogue_view import effective_dates
 from .compiler import (APPLIES, GAP, JOIN_PRESENT, MET, NOT_APPLIES, RECORD_NOT_APPLIES, compile_requirement,
                        frame_kind)
 from .errors import InferenceError, InputError, Problem
-from .formatting import NOT_GIVEN, display, join
+from .formatting import NOT_GIVEN, join
+from .formatting import display as _display
 from .inference import Engine, EngineFact, Fired
-from .measures import Values, engine_frame, record_values, scalar_values
-from .model import Case, Catalogue, Evaluation, FactUse, Finding, Record, Requirement, Text, Verdict, VarKind
+from .measures import Values, engine_value, record_values, scalar_values
+from .dataquality import run_data_checks
+from .model import (Case, Catalogue, Evaluation, FactUse, Finding, InnerRef, Record, Requirement, Text, Tier, Verdict,
+                    VarKind, _var_names, weakest_tier)
 
 _engine: Engine | None = None
 _names = itertools.count()
@@ -31,6 +35,19 @@ def shared_engine() -> Engine:
     if _engine is None:
         _engine = Engine()
     return _engine
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the engine needs of one requirement."""
+
+    reads: frozenset[str]  # the variables its conditions test
+    inner: frozenset[str]  # the fields of inner records its `exists` clauses test
+    case_frame: bool  # whether any of its rules matches the case frame
+
+
+def _engine_values(values: Mapping[str, Any], names: frozenset[str]) -> dict[str, Any]:
+    return {name: engine_value(v) for name, v in values.items() if name in names}
 
 
 @dataclass(frozen=True)
@@ -50,51 +67,93 @@ class Evaluator:
         self.name = f"catalogue-{next(_names)}"
         rules = [rule for req in catalogue.requirements for rule in compile_requirement(req)]
         self.engine.load(self.name, rules)
+        self._plans: dict[str, _Plan] = {}
+        self._in_force: dict[tuple[str, int], Text | None] = {}
 
-    def evaluate(self, case: Case, only: Iterable[str] | None = None) -> Evaluation:
+    def evaluate(self, case: Case, only: Iterable[str] | None = None, data_checks: bool = True) -> Evaluation:
+        """Data checks first (they never stop an evaluation), then the rules."""
+        quality = run_data_checks(self.catalogue, case) if data_checks else ()
         wanted = set(only) if only is not None else None
         requirements = [r for r in self.catalogue.requirements if wanted is None or r.id in wanted]
         facts: list[EngineFact] = []
-        pending: list[tuple[Requirement, Values, dict[str, tuple[Record, Values]]]] = []
+        pending: list[tuple[Requirement, Values, dict[str, tuple[Record, Values]], dict[str, list[str]]]] = []
         settled: dict[str, list[_Outcome]] = {}
         for req in requirements:
             reason = self._not_in_force(req, case.period)
             if reason is not None:
                 settled[req.id] = [_Outcome(Verdict.NOT_APPLICABLE, reason=reason)]
                 continue
-            values, records, frames = self._frames(req, case)
+            values, records, frames, alike = self._frames(req, case)
             facts += frames
-            pending.append((req, values, records))
+            pending.append((req, values, records, alike))
         fired = self.engine.evaluate(self.name, facts) if facts else []
         by_rule: dict[str, dict[str, list[Fired]]] = defaultdict(lambda: defaultdict(list))
         for f in fired:
             requirement, label, _ = f.rule.split("|")
             by_rule[requirement][label].append(f)
-        for req, values, records in pending:
-            settled[req.id] = self._outcomes(req, case, values, records, by_rule.get(req.id, {}))
+        for req, values, records, alike in pending:
+            settled[req.id] = self._outcomes(req, case, values, records, by_rule.get(req.id, {}), alike)
         findings = [self._finding(req, case, outcome) for req in requirements for outcome in settled[req.id]]
-        return Evaluation(case, self.catalogue, tuple(findings))
+        return Evaluation(case, self.catalogue, tuple(findings), quality)
 
     # --- frames ------------------------------------------------------------------------------
 
-    def _frames(self, req: Requirement, case: Case) -> tuple[Values, dict[str, tuple[Record, Values]], list[EngineFact]]:
+    def _frames(self, req: Requirement, case: Case
+                ) -> tuple[Values, dict[str, tuple[Record, Values]], list[EngineFact], dict[str, list[str]]]:
+        """The requirement's facts for the engine: only the variables its rules read, and one frame for
+        records that read alike (rules never join two outer frames, so alike frames fire alike).
+        Returns the values, the records, the frames and, per frame's ref, the records it stands for."""
+        plan = self._plan(req)
         values = scalar_values(req, case)
         joins = req.joins
         marker = {JOIN_PRESENT: 1} if joins and all(j.records in case.facts for j in joins) else {}
-        frames = [EngineFact(frame_kind(req, "s"), "case", {**engine_frame(values.exact), **marker})]
+        frames = []
+        if plan.case_frame:
+            frames.append(EngineFact(frame_kind(req, "s"), "case", {**_engine_values(values.exact, plan.reads), **marker}))
         records: dict[str, tuple[Record, Values]] = {}
+        alike: dict[str, list[str]] = {}
         if req.for_each and req.for_each in case.facts:
+            seen: dict[tuple[Any, ...], str] = {}
+            kind = frame_kind(req, "r")
             for record in case.facts[req.for_each].value:
                 rvalues = record_values(req, case, record)
                 records[record.id] = (record, rvalues)
-                frames.append(EngineFact(frame_kind(req, "r"), record.id, {**engine_frame(rvalues.exact), **marker}))
+                frame = {**_engine_values(rvalues.exact, plan.reads), **marker}
+                key = tuple(sorted(frame.items()))
+                first = seen.get(key)
+                if first is None:
+                    seen[key] = record.id
+                    alike[record.id] = [record.id]
+                    frames.append(EngineFact(kind, record.id, frame))
+                else:
+                    alike[first].append(record.id)
         for join_clause in joins:
             inner = case.facts.get(join_clause.records)
+            seen_inner: set[tuple[Any, ...]] = set()
             for record in inner.value if inner else ():
-                frames.append(EngineFact(frame_kind(req, "i"), record.id, engine_frame(record.fields)))
-        return values, records, frames
+                frame = _engine_values(record.fields, plan.inner)
+                key = tuple(sorted(frame.items())) + ((record.id,) if "ref" in plan.inner else ())  # {inner: id}
+                if key not in seen_inner:  # "some record matches" does not count alike records
+                    seen_inner.add(key)
+                    frames.append(EngineFact(frame_kind(req, "i"), record.id, frame))
+        return values, records, frames, alike
+
+    def _plan(self, req: Requirement) -> "_Plan":
+        plan = self._plans.get(req.id)
+        if plan is None:
+            reads = frozenset(_var_names(req.check) | _var_names(req.applies_when) | _var_names(req.where))
+            inner = frozenset(o.field for j in req.joins for c in j.where for o in (c.left, c.right)
+                              if isinstance(o, InnerRef))
+            plan = self._plans[req.id] = _Plan(reads, inner, req.for_each is None or req.applies_when is not None)
+        return plan
 
     def _not_in_force(self, req: Requirement, period: int) -> Text | None:
+        key = (req.id, period)
+        if key not in self._in_force:
+            self._in_force[key] = self._reason_not_in_force(req, period)
+        return self._in_force[key]
+
+    def _reason_not_in_force(self, req: Requirement, period: int) -> Text | None:
         start, end = effective_dates(self.catalogue, req)
         first, last = dt.date(period, 1, 1), dt.date(period, 12, 31)
         if start and start > last:
@@ -106,7 +165,7 @@ class Evaluator:
     # --- verdicts ----------------------------------------------------------------------------
 
     def _outcomes(self, req: Requirement, case: Case, values: Values, records: Mapping[str, tuple[Record, Values]],
-                  fired: Mapping[str, list[Fired]]) -> list[_Outcome]:
+                  fired: Mapping[str, list[Fired]], alike: Mapping[str, list[str]]) -> list[_Outcome]:
         if req.applies_when is not None:
             if fired.get(NOT_APPLIES):
                 return [_Outcome(Verdict.NOT_APPLICABLE, values=values,
@@ -125,7 +184,9 @@ class Evaluator:
         state: dict[str, set[str]] = defaultdict(set)
         for label in (MET, GAP, RECORD_NOT_APPLIES):
             for f in fired.get(label, []):
-                state[dict(f.refs)["o"]].add(label)
+                ref = dict(f.refs)["o"]
+                for rid in alike.get(ref, (ref,)):
+                    state[rid].add(label)
         gaps = [rid for rid in records if GAP in state[rid]]
         if any(MET in state[rid] for rid in gaps):
             raise InferenceError(f"{req.id}: both met and gap fired for one record")
@@ -143,28 +204,37 @@ class Evaluator:
 
     def _finding(self, req: Requirement, case: Case, outcome: _Outcome) -> Finding:
         values = outcome.values or Values()
-        uses = _fact_uses(self.catalogue, req, case, values, outcome.record)
+        uses, tier = _fact_uses(self.catalogue, req, case, values, outcome.record)
         message = _message(self.catalogue, req, case, outcome, values)
         actual = Text(*(join([f"{u.label.get(lang)}：{u.display.get(lang)}" if lang == "zh" else
                               f"{u.label.get(lang)}: {u.display.get(lang)}" for u in uses], lang) for lang in ("zh", "en")))
         return Finding(req.id, outcome.verdict, req.severity, req.domain, req.title, message, req.expected, actual,
                        uses, req.citations, req.remediation, outcome.record.id if outcome.record else None,
-                       req.weakest_confidence)
+                       req.weakest_confidence, tier)
 
 
-def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Values, record: Record | None) -> tuple[FactUse, ...]:
+def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Values,
+               record: Record | None) -> tuple[tuple[FactUse, ...], Tier | None]:
+    """The facts a finding shows, and the weakest evidence tier of those its verdict rests on."""
     uses = []
+    tiers: dict[str, Tier | None] = {}
     for var in req.vars:
         value = values.exact.get(var.name)
         if var.kind is VarKind.DATE_IN_YEAR:
             continue
         if var.kind is VarKind.FACT:
             fact = case.facts.get(var.args[0])
-            uses.append(FactUse(var.args[0], var.label, value, display(value), fact.evidence if fact else None))
+            tiers[var.name] = fact.tier if fact is not None else None
+            uses.append(FactUse(var.args[0], var.label, value, display(value), fact.evidence if fact else None,
+                                tiers[var.name], fact.verification if fact else None))
         elif var.kind is VarKind.FIELD:
             if record is None:
                 continue
-            uses.append(FactUse(f"{req.for_each}[{record.id}].{var.args[0]}", var.label, value, display(value), record.evidence))
+            holder = case.facts.get(req.for_each or "")
+            name = var.args[0]
+            tiers[var.name] = record.tier(name, holder.evidence if holder else None) if value is not None else None
+            uses.append(FactUse(f"{req.for_each}[{record.id}].{name}", var.label, value, display(value), record.evidence,
+                                tiers[var.name], record.verifications.get(name)))
         else:
             key = var.args[0] if var.kind is VarKind.COUNT else f"{req.id}.{var.name}"
             shown = display(value)
@@ -172,12 +242,22 @@ def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Value
                 shown = Text(shown.zh + var.unit.zh, shown.en + ("" if var.unit.en == "%" else " ") + var.unit.en)
             if var.name in values.approximate:
                 shown = Text(shown.zh + "（按周末推算，未计节假日调休）", shown.en + " (weekends only; holidays not counted)")
-            uses.append(FactUse(key, var.label, value, shown, None))
+            if var.kind is VarKind.COUNT:
+                fact = case.facts.get(var.args[0])
+                tiers[var.name] = fact.tier if fact is not None else None
+            else:
+                tiers[var.name] = weakest_tier(tiers.get(a) for a in var.args) if value is not None else None
+            uses.append(FactUse(key, var.label, value, shown, None, tiers[var.name]))
+    decisive = [tiers.get(name) for name in req.decisive_vars]
     for clause in req.joins:
         fact = case.facts.get(clause.records)
         uses.append(FactUse(clause.records, catalogue.facts[clause.records].label, fact.value if fact else None,
-                            display(fact.value if fact else None), fact.evidence if fact else None))
-    return tuple(uses)
+                            display(fact.value if fact else None), fact.evidence if fact else None,
+                            fact.tier if fact else None))
+        decisive.append(fact.tier if fact else None)
+    if req.for_each and (holder := case.facts.get(req.for_each)) is not None and record is None:
+        decisive.append(holder.tier)
+    return tuple(uses), weakest_tier(decisive)
 
 
 def _message(catalogue: Catalogue, req: Requirement, case: Case, outcome: _Outcome, values: Values) -> Text:
@@ -194,14 +274,49 @@ def _message(catalogue: Catalogue, req: Requirement, case: Case, outcome: _Outco
     return Text(*(render_message(req, template.get(lang), lang, values, outcome.record) for lang in ("zh", "en")))
 
 
+_shown: dict[tuple[type, Any], Text] = {}
+
+
+def display(value: Any) -> Text:
+    """formatting.display, remembered for plain values (a finding shows each of its values in two languages)."""
+    if isinstance(value, tuple) or value is None:
+        return _display(value)
+    key = (type(value), value)
+    text = _shown.get(key)
+    if text is None:
+        if len(_shown) > 50_000:
+            _shown.clear()
+        text = _shown[key] = _display(value)
+    return text
+
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+
+
 @functools.lru_cache(maxsize=4096)
 def _compiled(template: str) -> jinja2.Template:
     return _templates.from_string(template)  # compiling dominated evaluation time before this cache
 
 
+@functools.lru_cache(maxsize=4096)
+def _plain(template: str) -> tuple[str, ...] | None:
+    """A template of text and `{{ name }}` only, split into text and names (odd items): filled without
+    Jinja, which costs more than the rest of a finding. None when it uses anything else."""
+    if template.endswith("\n"):  # as Jinja, which drops one trailing newline
+        template = template[:-1]
+    parts = tuple(_PLACEHOLDER.split(template))
+    if any(mark in part for part in parts[::2] for mark in ("{{", "{%", "{#", "}}", "%}", "#}")):
+        return None
+    return parts
+
+
 def render_message(req: Requirement, template: str, lang: str, values: Values, record: Record | None) -> str:
-    context: dict[str, Any] = {v.name: display(values.exact.get(v.name)).get(lang) for v in req.vars}
+    exact = values.exact
+    context: dict[str, Any] = {v.name: display(exact.get(v.name)).get(lang) for v in req.vars}
     context["record"] = record.id if record else ""
+    parts = _plain(template)
+    if parts is not None and all(name in context for name in parts[1::2]):
+        return "".join(part if i % 2 == 0 else str(context[part]) for i, part in enumerate(parts))
     context["raw"] = {v.name: values.exact.get(v.name) for v in req.vars}  # for conditional wording
     try:
         return _compiled(template).render(context)

@@ -20,6 +20,9 @@ from .yamlio import Document, Path, load_file
 MAX_RECORDS = 10_000
 MAX_TEXT = 10_000
 MAX_MAGNITUDE = Decimal(10) ** 12
+MAX_DIGITS = 15  # significant digits: the engine compares 64-bit floats, exact up to 15 digits
+MAX_PLACES = 4  # decimal places: the engine reads nothing smaller than 0.0001 exactly
+MIN_PERIOD, MAX_PERIOD = 1990, 2100
 EVIDENCE_KEYS = ("document", "doc_number", "url", "page", "quote", "note")
 _CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -52,9 +55,10 @@ def parse_case(doc: Document, vocabulary: Mapping[str, FactSpec], base: Path = (
             district = District(r.string(base + ("case", "district", "name")) or "?",
                                 r.string(base + ("case", "district", "level"), optional=True),
                                 r.string(base + ("case", "district", "parent"), optional=True))
-        period = r.integer(base + ("case", "period"), optional=False) or 0
-        if period and not 1990 <= period <= 2100:
+        period = r.integer(base + ("case", "period"), optional=False)
+        if period is not None and not MIN_PERIOD <= period <= MAX_PERIOD:
             r.problem(base + ("case", "period"), f"period {period} is not a plausible year")
+        period = period or 0
         if "submitted" in meta and r.mapping(base + ("case", "submitted"), optional=("date", "by")) is not None:
             submitted_on = r.date(base + ("case", "submitted", "date"))
             submitted_by = r.string(base + ("case", "submitted", "by"), optional=True)
@@ -124,6 +128,9 @@ def _records(r: Reader, path: Path, spec: FactSpec) -> tuple[Record, ...] | None
             r.problem(ipath, "each record needs an 'id'")
             continue
         rid = str(rid)
+        if len(rid) > MAX_TEXT:
+            r.problem(ipath + ("id",), f"an id of {len(rid):,} characters; the limit is {MAX_TEXT:,}")
+            continue
         if rid in seen:
             r.problem(ipath + ("id",), f"duplicate record id '{rid}' (also item {seen[rid] + 1})")
             continue
@@ -180,11 +187,16 @@ def parse_value(r: Reader, path: Path, raw: Any, ftype: FactType, choices: tuple
         r.problem(path, f"expected {what}, got {raw!r}",
                   "give the figure alone; put approximations ('约10人', '10余次') in the evidence note")
         return None
+    if number.copy_abs() > MAX_MAGNITUDE:  # copy_abs: abs() rounds to the context and overflows on 1e999999999
+        r.problem(path, f"{number} is larger than the limit {MAX_MAGNITUDE:,}")
+        return None
+    digits, places = _precision(number)
+    if digits > MAX_DIGITS or places > MAX_PLACES:
+        r.problem(path, f"{number} has {digits} significant digits and {places} decimal places; the limit is "
+                  f"{MAX_DIGITS} digits and {MAX_PLACES} places", "round the figure; the evidence keeps the exact text")
+        return None
     if ftype is FactType.INT and number != number.to_integral_value():
         r.problem(path, f"expected a whole number, got {raw!r}")
-        return None
-    if abs(number) > MAX_MAGNITUDE:
-        r.problem(path, f"{number} is larger than the limit {MAX_MAGNITUDE:,}")
         return None
     low = minimum if minimum is not None else (Decimal(0) if ftype in (FactType.INT, FactType.PERCENT) else None)
     high = maximum if maximum is not None else (Decimal(100) if ftype is FactType.PERCENT else None)
@@ -195,6 +207,14 @@ def parse_value(r: Reader, path: Path, raw: Any, ftype: FactType, choices: tuple
         r.problem(path, f"{number} is above the maximum {high}")
         return None
     return int(number) if ftype is FactType.INT else number
+
+
+def _precision(number: Decimal) -> tuple[int, int]:
+    """(significant digits, decimal places) of a finite number, ignoring trailing zeros: 96.20 is (3, 1)."""
+    _, digits, exponent = number.as_tuple()
+    text = "".join(map(str, digits)).lstrip("0")
+    trailing = len(text) - len(text.rstrip("0"))
+    return len(text) - trailing, max(0, -(int(exponent) + trailing))
 
 
 def _number(raw: Any, ftype: FactType) -> Decimal | None:

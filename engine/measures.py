@@ -6,6 +6,7 @@ from the official calendar with 调休, falling back to a weekends-only count ou
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -85,15 +86,35 @@ def workdays_between(start: dt.date, end: dt.date) -> tuple[int, bool]:
     if start == end:
         return 0, True
     first = start + dt.timedelta(days=1)
-    if _calendar is not None:
-        try:
-            return len(_calendar.get_workdays(first, end)), True
-        except NotImplementedError:
-            pass
+    years = [_year_workdays(y) for y in range(first.year, end.year + 1)]
+    if all(y is not None for y in years):  # every year on the official calendar: exact
+        before_first = years[0][first.timetuple().tm_yday - 1]  # type: ignore[index]
+        through_end = years[-1][end.timetuple().tm_yday]  # type: ignore[index]
+        full = sum(y[-1] for y in years[:-1])  # type: ignore[index]
+        return full + through_end - before_first, True
     days = (end - first).days + 1
     weeks, rest = divmod(days, 7)
     count = weeks * 5 + sum(1 for i in range(rest) if (first + dt.timedelta(days=weeks * 7 + i)).weekday() < 5)
     return count, False
+
+
+@functools.lru_cache(maxsize=None)
+def _year_workdays(year: int) -> tuple[int, ...] | None:
+    """Running count of 工作日 by day of the year (index 0 is 0; index n counts days 1..n), or None when
+    the official calendar does not cover the year. Built once per year: chinese_calendar checks its
+    whole table on every call, which made 工作日 the largest cost of an evaluation."""
+    if _calendar is None:
+        return None
+    day = dt.date(year, 1, 1)
+    try:
+        _calendar.is_workday(day)
+    except NotImplementedError:
+        return None
+    counts = [0]
+    while day.year == year:
+        counts.append(counts[-1] + (1 if _calendar.is_workday(day) else 0))
+        day += dt.timedelta(days=1)
+    return tuple(counts)
 
 
 def engine_value(value: Any) -> Any:

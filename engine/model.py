@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Mapping, Union
+from typing import Any, Iterable, Mapping, Union
 
 from .errors import Location
 
@@ -16,6 +16,27 @@ class Verdict(str, Enum):
     GAP = "gap"
     INSUFFICIENT = "insufficient_facts"
     NOT_APPLICABLE = "not_applicable"
+    WAIVED = "waived"  # a gap or missing fact excused by an approved, unexpired waiver (waivers.yaml)
+
+
+class Tier(str, Enum):
+    """How far a fact is proven: claimed bare, claimed with a cited document, or checked by an inspector."""
+
+    SELF_DECLARED = "self_declared"
+    DOCUMENTED = "documented"
+    VERIFIED = "verified"
+
+    @property
+    def rank(self) -> int:
+        return _TIER_RANK[self]
+
+
+_TIER_RANK = {Tier.SELF_DECLARED: 0, Tier.DOCUMENTED: 1, Tier.VERIFIED: 2}
+
+
+def weakest_tier(tiers: "Iterable[Tier | None]") -> "Tier | None":
+    known = [t for t in tiers if t is not None]
+    return min(known, key=lambda t: t.rank) if known else None
 
 
 class Severity(str, Enum):
@@ -85,6 +106,7 @@ class FieldSpec:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     choices: tuple[str, ...] = ()
+    consistency: tuple["DataCheck", ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,9 +123,40 @@ class FactSpec:
     choices: tuple[str, ...] = ()
     fields: tuple[FieldSpec, ...] = ()
     location: Location | None = field(default=None, compare=False)
+    consistency: tuple["DataCheck", ...] = ()  # data checks declared on this fact (and none on its fields)
 
     def field_spec(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class DataRef:
+    """A fact a data check compares with: its value, or (count=True) the number of its records."""
+
+    key: str
+    count: bool = False
+
+
+@dataclass(frozen=True)
+class DataCheck:
+    """A consistency check on submitted facts, run before the rules (see engine/dataquality.py).
+
+    kind: rate (a stated percent against part / total), part_of (not above a total), same_as (the same
+    quantity stated elsewhere), in_period (a date inside the period, give or take days).
+    """
+
+    id: str  # "<fact>:<kind>" or "<fact>.<field>:<kind>"
+    kind: str
+    fact: str
+    refs: tuple[DataRef, ...] = ()
+    record_field: str | None = None  # a field of every record of a records fact
+    tolerance: Decimal | None = None  # rate: percentage points (None: half a unit of the last decimal stated)
+    window: tuple[int, int, int] = (0, 0, 0)  # in_period: (year offset, days before, days after)
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def facts_read(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.fact, *(r.key for r in self.refs))))
 
 
 @dataclass(frozen=True)
@@ -283,7 +336,7 @@ class Requirement:
                     frontier.append(arg)
         return frozenset(names)
 
-    @property
+    @functools.cached_property
     def weakest_confidence(self) -> Confidence:
         order = list(Confidence)
         return max((c.confidence for c in self.citations), key=order.index)
@@ -341,6 +394,14 @@ class Catalogue:
         return next((r for r in self.requirements if r.id == rid), None)
 
     @property
+    def data_checks(self) -> tuple[DataCheck, ...]:
+        checks = []
+        for spec in self.facts.values():
+            checks += spec.consistency
+            checks += [c for f in spec.fields for c in f.consistency]
+        return tuple(checks)
+
+    @property
     def domain_titles(self) -> dict[str, Text]:
         """Each domain reads as the title of the ruleset that declares it, else as its id."""
         titles = {rs.domain: rs.title for rs in self.rulesets if rs.domain}
@@ -362,10 +423,31 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Verification:
+    """An inspector's check of one fact (or one field of one record): the value found replaces the claim."""
+
+    fact: str
+    value: Any
+    inspector: str
+    date: dt.date
+    note: str | None = None
+    record: str | None = None
+    record_field: str | None = None
+    claimed: Any = None  # the district's value, kept on record (None: it claimed nothing)
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Record:
     id: str
     fields: Mapping[str, Any]
     evidence: Evidence | None = None
+    verifications: Mapping[str, Verification] = field(default_factory=dict)  # field name -> verification
+
+    def tier(self, name: str, fallback: Evidence | None = None) -> Tier:
+        if name in self.verifications:
+            return Tier.VERIFIED
+        return Tier.DOCUMENTED if (self.evidence or fallback) is not None else Tier.SELF_DECLARED
 
 
 @dataclass(frozen=True)
@@ -374,6 +456,13 @@ class FactValue:
     value: Any  # bool, int, Decimal, date, str, or tuple[Record, ...] for records
     evidence: Evidence | None = None
     location: Location | None = field(default=None, compare=False)
+    verification: Verification | None = None  # set when an inspector verified it; `value` is then the verified one
+
+    @property
+    def tier(self) -> Tier:
+        if self.verification is not None:
+            return Tier.VERIFIED
+        return Tier.DOCUMENTED if self.evidence is not None else Tier.SELF_DECLARED
 
 
 @dataclass(frozen=True)
@@ -402,6 +491,25 @@ class FactUse:
     value: Any
     display: str
     evidence: Evidence | None
+    tier: Tier | None = None  # None: nothing was given
+    verification: Verification | None = None  # with the claim it replaced
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An approved exception: the requirement (for one record, or all) is not held against the district."""
+
+    requirement: str
+    district: str
+    justification: str
+    requested_by: str
+    approved_by: str
+    expires: dt.date
+    record: str | None = None
+    location: Location | None = field(default=None, compare=False)
+
+    def expired(self, on: dt.date) -> bool:
+        return self.expires < on
 
 
 @dataclass(frozen=True)
@@ -419,6 +527,29 @@ class Finding:
     remediation: Remediation
     record: str | None = None
     confidence: Confidence = Confidence.VERBATIM
+    tier: Tier | None = None  # the weakest tier of the facts it rests on; None when it rests on none
+    waiver: Waiver | None = None  # the waiver that applies (verdict WAIVED), or an expired one (verdict unchanged)
+    original: Verdict | None = None  # the verdict before a waiver applied
+
+    @property
+    def unverified(self) -> bool:
+        """Met, but resting on a fact no inspector has verified."""
+        return self.verdict is Verdict.MET and self.tier is not None and self.tier is not Tier.VERIFIED
+
+
+@dataclass(frozen=True)
+class DataQualityFinding:
+    """A submitted fact that does not agree with itself, its total, the period or another statement."""
+
+    check: str  # DataCheck.id
+    kind: str
+    fact: str
+    message: Text
+    expected: Text
+    actual: Text
+    facts: tuple[FactUse, ...]
+    record: str | None = None
+    location: Location | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -426,3 +557,6 @@ class Evaluation:
     case: Case
     catalogue: Catalogue
     findings: tuple[Finding, ...]
+    data_quality: tuple[DataQualityFinding, ...] = ()
+    waivers: tuple[Waiver, ...] = ()  # the waivers that named this district (applied, expired or unused)
+    waivers_on: dt.date | None = None  # the date expiry was judged on

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from .errors import FazhiError
-from .model import Evaluation, Evidence, Finding, Record, Verdict
+from .model import DataQualityFinding, Evaluation, Evidence, FactUse, Finding, Record, Verdict, Verification, Waiver
 
 SCHEMA_VERSION = "1.0"
 
@@ -20,14 +20,22 @@ class OutputExists(FazhiError):
     pass
 
 
+def verdict_order(evaluation: Evaluation) -> list[str]:
+    """The verdicts counted: `waived` only when a waiver names the district (keeps the 1.0 shape otherwise)."""
+    with_waived = bool(evaluation.waivers) or any(f.verdict is Verdict.WAIVED for f in evaluation.findings)
+    return [v.value for v in Verdict if v is not Verdict.WAIVED or with_waived]
+
+
 def summary(evaluation: Evaluation) -> dict[str, Any]:
     counts = Counter(f.verdict.value for f in evaluation.findings)
     by_domain: dict[str, Counter[str]] = {}
     for f in evaluation.findings:
         by_domain.setdefault(f.domain, Counter())[f.verdict.value] += 1
-    order = [v.value for v in Verdict]
+    order = verdict_order(evaluation)
     return {"counts": {v: counts.get(v, 0) for v in order},
-            "by_domain": {d: {v: c.get(v, 0) for v in order} for d, c in by_domain.items()}}
+            "by_domain": {d: {v: c.get(v, 0) for v in order} for d, c in by_domain.items()},
+            "met_unverified": sum(1 for f in evaluation.findings if f.unverified),
+            "data_quality": len(evaluation.data_quality)}
 
 
 def to_json_data(evaluation: Evaluation, lang: str, score: Any = None) -> dict[str, Any]:
@@ -42,14 +50,18 @@ def to_json_data(evaluation: Evaluation, lang: str, score: Any = None) -> dict[s
         "lang": lang,
         "summary": summary(evaluation),
         "findings": [finding_data(f, lang) for f in evaluation.findings],
+        "data_quality": [data_quality_data(q, lang) for q in evaluation.data_quality],
     }
+    if evaluation.waivers:
+        from .waivers import waiver_status
+        data["waivers"] = [{**waiver_data(w), "status": waiver_status(w, evaluation)} for w in evaluation.waivers]
     if score is not None:
         data["score"] = score_data(score, lang)
     return data
 
 
 def finding_data(f: Finding, lang: str) -> dict[str, Any]:
-    return {
+    data = {
         "requirement": f.requirement,
         "verdict": f.verdict.value,
         "severity": f.severity.value,
@@ -59,15 +71,46 @@ def finding_data(f: Finding, lang: str) -> dict[str, Any]:
         "expected": f.expected.get(lang),
         "actual": f.actual.get(lang),
         "confidence": f.confidence.value,
-        "facts": [{"key": u.key, "label": u.label.get(lang), "value": json_value(u.value), "display": u.display.get(lang),
-                   "evidence": evidence_data(u.evidence)} for u in f.facts],
+        "facts": [fact_use_data(u, lang) for u in f.facts],
         "citations": [{"source": c.source, "article": c.article, "quote": c.quote, "confidence": c.confidence.value}
                       for c in f.citations],
         "remediation": {"measure": f.remediation.measure.get(lang), "owner": f.remediation.owner,
                         "deadline_days": f.remediation.deadline_days,
                         "acceptance": f.remediation.acceptance.get(lang) if f.remediation.acceptance else None},
         "record": f.record,
+        "tier": f.tier.value if f.tier else None,
     }
+    if f.waiver is not None:
+        data["waiver"] = waiver_data(f.waiver)
+        data["waiver"]["expired"] = f.verdict is not Verdict.WAIVED
+    if f.original is not None:
+        data["original_verdict"] = f.original.value
+    return data
+
+
+def fact_use_data(u: FactUse, lang: str) -> dict[str, Any]:
+    data = {"key": u.key, "label": u.label.get(lang), "value": json_value(u.value), "display": u.display.get(lang),
+            "evidence": evidence_data(u.evidence)}
+    if u.verification is not None:  # only verified facts carry it; documented = evidence given
+        data["verification"] = verification_data(u.verification)
+    return data
+
+
+def verification_data(v: Verification) -> dict[str, Any]:
+    return {"claimed": json_value(v.claimed), "value": json_value(v.value), "inspector": v.inspector,
+            "date": v.date.isoformat(), "note": v.note}
+
+
+def waiver_data(w: Waiver) -> dict[str, Any]:
+    return {"requirement": w.requirement, "district": w.district, "record": w.record, "justification": w.justification,
+            "requested_by": w.requested_by, "approved_by": w.approved_by, "expires": w.expires.isoformat(),
+            "file": str(w.location) if w.location else None}
+
+
+def data_quality_data(q: DataQualityFinding, lang: str) -> dict[str, Any]:
+    return {"check": q.check, "kind": q.kind, "fact": q.fact, "record": q.record, "message": q.message.get(lang),
+            "expected": q.expected.get(lang), "actual": q.actual.get(lang),
+            "facts": [fact_use_data(u, lang) for u in q.facts], "location": str(q.location) if q.location else None}
 
 
 def evidence_data(e: Evidence | None) -> dict[str, str] | None:
@@ -104,8 +147,23 @@ def write_atomic(path: str, content: str | bytes, force: bool = False) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+        readable(tmp)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
+def readable(path: str) -> None:
+    """The mode an ordinary new file gets (mkstemp makes it private), e.g. for a dashboard served to others."""
+    os.chmod(path, 0o666 & ~_UMASK)

@@ -8,10 +8,11 @@ from typing import Any, Iterable, Mapping
 
 import jinja2
 
-from .compiler import compile_requirement
-from .conditions import NAME, ConditionParser
+from .compiler import MAX_CONJUNCTIONS, compile_requirement
+from .consistency import check_refs, declared_checks, parse_consistency
+from .conditions import NAME, ConditionParser, alternatives
 from .errors import InputError, Location, Problem, did_you_mean
-from .facts_loader import parse_fact_values
+from .facts_loader import MAX_PERIOD, MIN_PERIOD, parse_fact_values
 from .model import (Case, Catalogue, Citation, Confidence, District, FactSpec, FactType, FieldSpec, Remediation,
                     Requirement, RuleTest, Ruleset, Severity, Source, Text, VarKind, Verdict, _var_names)
 from .schema import Reader
@@ -21,7 +22,7 @@ REQUIREMENT_ID = r"[A-Z]{2,3}(-[A-Z0-9]+)+"
 FACT_KEY = r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+"
 REQUIREMENT_KEYS = ("id", "title", "domain", "severity", "summary", "citations", "in_force", "vars", "applies_when",
                     "for_each", "where", "check", "expected", "message", "remediation", "tests")
-FACT_KEYS = ("type", "label", "question", "unit", "min", "max", "not_above", "choices", "fields")
+FACT_KEYS = ("type", "label", "question", "unit", "min", "max", "not_above", "choices", "fields", "consistency")
 _TEMPLATE_CHECK = jinja2.Environment(undefined=jinja2.StrictUndefined)
 
 
@@ -66,6 +67,7 @@ def load_catalogue(paths: Iterable[str]) -> Catalogue:
             facts[spec.key] = spec
     for reader, _ in parsed:
         _check_not_above(reader, facts)
+    problems += check_refs([c for spec in facts.values() for c in declared_checks(spec)], facts)
     rulesets: list[Ruleset] = []
     seen_ids: dict[str, str] = {}
     for reader, header in parsed:
@@ -77,6 +79,8 @@ def load_catalogue(paths: Iterable[str]) -> Catalogue:
             if req.id in seen_ids:
                 reader.problem(("requirements", i, "id"), f"requirement id '{req.id}' is also used in {seen_ids[req.id]}")
             seen_ids[req.id] = reader.doc.file
+            if _too_many_alternatives(reader, ("requirements", i), req):
+                continue
             try:  # compiling finds what parsing cannot, e.g. a condition with too many alternatives
                 compile_requirement(req)
             except InputError as exc:
@@ -156,23 +160,24 @@ def _fact(r: Reader, path: Path, key: str, ruleset: str) -> FactSpec | None:
             r.problem(path, "a records fact needs 'fields'")
         else:
             for name in raw_fields:
-                fspec = _field(r, path + ("fields", name), name)
+                fspec = _field(r, path + ("fields", name), name, key)
                 if fspec is not None:
                     fields.append(fspec)
     elif "fields" in spec:
         r.problem(path + ("fields",), "only records facts have fields")
     choices = _choices(r, path, ftype, spec)
+    checks = parse_consistency(r, path + ("consistency",), key, ftype) if "consistency" in spec else ()
     if ftype is None or label is None or question is None:
         return None
     return FactSpec(key, ftype, label, question, ruleset, r.text(path + ("unit",), optional=True),
                     r.decimal(path + ("min",)), r.decimal(path + ("max",)),
-                    r.string(path + ("not_above",), optional=True), choices, tuple(fields), r.doc.where(path))
+                    r.string(path + ("not_above",), optional=True), choices, tuple(fields), r.doc.where(path), checks)
 
 
-def _field(r: Reader, path: Path, name: str) -> FieldSpec | None:
+def _field(r: Reader, path: Path, name: str, key: str = "") -> FieldSpec | None:
     if not re.fullmatch(NAME, name) or name in ("id", "evidence"):
         r.problem(path, f"field name '{name}' must be lower_snake_case and not 'id' or 'evidence'")
-    spec = r.mapping(path, required=("type", "label"), optional=("unit", "min", "max", "choices"))
+    spec = r.mapping(path, required=("type", "label"), optional=("unit", "min", "max", "choices", "consistency"))
     if spec is None:
         return None
     ftype = r.enum(path + ("type",), FactType)
@@ -180,10 +185,11 @@ def _field(r: Reader, path: Path, name: str) -> FieldSpec | None:
         r.problem(path + ("type",), "records cannot nest")
         return None
     label = r.text(path + ("label",))
+    checks = parse_consistency(r, path + ("consistency",), key, ftype, name) if "consistency" in spec else ()
     if ftype is None or label is None:
         return None
     return FieldSpec(name, ftype, label, r.text(path + ("unit",), optional=True), r.decimal(path + ("min",)),
-                     r.decimal(path + ("max",)), _choices(r, path, ftype, spec))
+                     r.decimal(path + ("max",)), _choices(r, path, ftype, spec), checks)
 
 
 def _choices(r: Reader, path: Path, ftype: FactType | None, spec: Mapping[str, Any]) -> tuple[str, ...]:
@@ -266,6 +272,25 @@ def _requirement(r: Reader, path: Path, header: Mapping[str, Any], facts: Mappin
     return Requirement(**{**req.__dict__, "tests": tests})
 
 
+def _too_many_alternatives(r: Reader, path: Path, req: Requirement) -> bool:
+    """The conditions the compiler will expand, counted first: expanding 10^10 alternatives would never end."""
+    from .model import AllOf, NotOf
+    conditions = []
+    if req.applies_when is not None:
+        conditions += [("applies_when", req.applies_when), ("applies_when", NotOf(req.applies_when))]
+    scope = req.where
+    conditions += [("check", AllOf((scope, req.check)) if scope else req.check),
+                   ("check", AllOf((scope, NotOf(req.check))) if scope else NotOf(req.check))]
+    if scope is not None:
+        conditions.append(("where", NotOf(scope)))
+    for key, cond in conditions:
+        if alternatives(cond, MAX_CONJUNCTIONS + 1) > MAX_CONJUNCTIONS:
+            r.problem(path + (key,), f"the condition expands to more than {MAX_CONJUNCTIONS} alternatives",
+                      "split the requirement")
+            return True
+    return False
+
+
 def _uses_fields(cond: Any, variables: tuple[Any, ...]) -> bool:
     field_vars = {v.name for v in variables if v.kind is VarKind.FIELD}
     return bool(_var_names(cond) & field_vars)
@@ -300,17 +325,55 @@ def _messages(r: Reader, path: Path) -> dict[Verdict, Text] | None:
     if raw is None:
         return None
     messages: dict[Verdict, Text] = {}
-    for key in raw:
+    for key in [k for k in raw if k in ("gap", "met", "not_applicable")]:  # an unknown key is reported above
         text = r.text(path + (key,))
         if text is None:
             continue
         for lang in ("zh", "en"):
-            try:
-                _TEMPLATE_CHECK.parse(text.get(lang))
-            except jinja2.TemplateSyntaxError as exc:
-                r.problem(path + (key, lang), f"template error: {exc.message} (line {exc.lineno} of the text)")
+            problem = template_problem(text.get(lang))
+            if problem is not None:
+                r.problem(path + (key, lang), problem[0], problem[1])
         messages[Verdict(key)] = text
     return messages
+
+
+MAX_TEMPLATE = 2_000
+# Message templates are rendered for every finding. They choose wording ({% if %}, comparisons, `raw.x`,
+# int/float); arithmetic, calls, loops and most filters are refused, because {{ 9**9**9 }}, {{ 1/0 }},
+# range(10**9) or "%09999999d"|format(1) would hang or crash an evaluation.
+_TEMPLATE_NODES = {getattr(jinja2.nodes, n) for n in (
+    "Template", "Output", "TemplateData", "Name", "Const", "If", "Compare", "Operand", "And", "Or", "Not", "Neg", "Pos",
+    "CondExpr", "Filter", "Test", "Getattr", "Getitem", "Concat", "Add", "Sub", "List", "Tuple", "Keyword")}
+_TEMPLATE_FILTERS = {"int", "float", "round", "abs", "default", "d", "lower", "upper", "string", "trim", "length", "count",
+                     "e", "escape", "join", "select", "reject", "first", "last"}
+_TEMPLATE_TESTS = {"sameas", "none", "defined", "undefined", "number", "string", "boolean", "true", "false", "integer",
+                   "float", "eq", "equalto", "==", "ne", "!=", "lt", "lessthan", "<", "gt", "greaterthan", ">", "le",
+                   "<=", "ge", ">=", "in", "mapping", "sequence"}
+
+
+def template_problem(template: str) -> tuple[str, str | None] | None:
+    """(problem, suggestion) when a message template is too long, malformed or does more than choose wording."""
+    if len(template) > MAX_TEMPLATE:
+        return f"a message of {len(template):,} characters; the limit is {MAX_TEMPLATE:,}", None
+    try:
+        tree = _TEMPLATE_CHECK.parse(template)
+    except jinja2.TemplateSyntaxError as exc:
+        return f"template error: {exc.message} (line {exc.lineno} of the text)", None
+    except RecursionError:
+        return "template error: nested too deeply", None
+    allowed = ("use {{ variable }}, {% if %} and comparisons, raw.<variable>, and the filters "
+               + ", ".join(sorted(_TEMPLATE_FILTERS)))
+    for node in tree.find_all(jinja2.nodes.Node):
+        if type(node) not in _TEMPLATE_NODES:
+            return f"template error: '{type(node).__name__}' is not allowed in a message", allowed
+        if isinstance(node, jinja2.nodes.Filter) and node.name not in _TEMPLATE_FILTERS:
+            return f"template error: the filter '{node.name}' is not allowed in a message", allowed
+        if isinstance(node, jinja2.nodes.Filter) and node.name in ("select", "reject") and any(
+                not isinstance(a, jinja2.nodes.Const) or a.value not in _TEMPLATE_TESTS for a in node.args[:1]):
+            return f"template error: '{node.name}' takes no test or one of the allowed tests", allowed
+        if isinstance(node, jinja2.nodes.Test) and node.name not in _TEMPLATE_TESTS:
+            return f"template error: the test '{node.name}' is not allowed in a message", allowed
+    return None
 
 
 def _remediation(r: Reader, path: Path) -> Remediation | None:
@@ -331,7 +394,10 @@ def _tests(r: Reader, path: Path, req: Requirement, facts: Mapping[str, FactSpec
             continue
         name = r.string(p + ("name",)) or f"test {i + 1}"
         expect = r.enum(p + ("expect",), Verdict)
-        period = r.integer(p + ("period",)) or 2020
+        period = r.integer(p + ("period",))
+        if period is not None and not MIN_PERIOD <= period <= MAX_PERIOD:
+            r.problem(p + ("period",), f"period {period} is not a plausible year")
+        period = period or 2020
         values = parse_fact_values(r, p + ("facts",), facts)
         gap_records = tuple(str(x) for x in r.sequence(p + ("gap_records",), optional=True))
         if expect is not None:

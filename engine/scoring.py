@@ -30,19 +30,40 @@ class Score:
     by_domain: tuple[DomainScore, ...]
     derivation: tuple[Text, ...]
     capped: bool
+    waived: int = 0  # requirements waived, left out of the scoring like not_applicable ones
+    without_waivers: "Score | None" = None  # the same profile on the verdicts before any waiver
+
+
+# which verdict a requirement takes when its records differ: a gap anywhere wins, then missing facts,
+# then a waiver, then met
+_RANK = {Verdict.GAP: 4, Verdict.INSUFFICIENT: 3, Verdict.WAIVED: 2, Verdict.MET: 1, Verdict.NOT_APPLICABLE: 0}
 
 
 def requirement_verdicts(findings: tuple[Finding, ...]) -> dict[str, tuple[Verdict, Finding]]:
-    """One verdict per requirement: a gap if any record is a gap, else the finding's own."""
+    """One verdict per requirement: a gap if any record is a gap, else insufficient, waived, met, not applicable."""
     out: dict[str, tuple[Verdict, Finding]] = {}
     for f in findings:
         current = out.get(f.requirement)
-        if current is None or f.verdict is Verdict.GAP or (f.verdict is Verdict.INSUFFICIENT and current[0] is Verdict.MET):
+        if current is None or _RANK[f.verdict] > _RANK[current[0]]:
             out[f.requirement] = (f.verdict, f)
     return out
 
 
 def score(evaluation: Evaluation, profile: Profile) -> Score:
+    """Waived requirements are left out, like not_applicable ones; `without_waivers` scores them as they were."""
+    result = _score(evaluation, profile)
+    if result.waived:
+        from .waivers import unwaived
+        before = _score(unwaived(evaluation), profile)
+        note = Text(f"豁免{result.waived}项要求不计分；不计豁免（按原结论）总分为{_n(before.total)} / {_n(before.maximum)}",
+                    f"{result.waived} waived requirements are left out; without the waivers the total is "
+                    f"{_n(before.total)} / {_n(before.maximum)}")
+        result = Score(result.profile, result.total, result.maximum, result.by_domain, result.derivation + (note,),
+                       result.capped, result.waived, before)
+    return result
+
+
+def _score(evaluation: Evaluation, profile: Profile) -> Score:
     verdicts = {rid: vf for rid, vf in requirement_verdicts(evaluation.findings).items()
                 if profile.selects(rid, vf[1].domain)}
     domains: list[DomainScore] = []
@@ -50,7 +71,7 @@ def score(evaluation: Evaluation, profile: Profile) -> Score:
     for domain in profile.domains:
         points = profile.domain_points.get(domain, Decimal(0))
         scored = [(rid, v, f) for rid, (v, f) in verdicts.items()
-                  if f.domain == domain and v is not Verdict.NOT_APPLICABLE and _weight(profile, rid, f) > 0]
+                  if f.domain == domain and v not in (Verdict.NOT_APPLICABLE, Verdict.WAIVED) and _weight(profile, rid, f) > 0]
         total_weight = sum((_weight(profile, rid, f) for rid, _, f in scored), Decimal(0))
         credit = {Verdict.MET: Decimal(1), Verdict.GAP: Decimal(0), Verdict.INSUFFICIENT: profile.insufficient_credit}
         earned = Decimal(0)
@@ -83,7 +104,8 @@ def score(evaluation: Evaluation, profile: Profile) -> Score:
     lines.append(Text(f"总分：{_n(total)} / {_n(maximum)}", f"total: {_n(total)} / {_n(maximum)}"))
     if profile.note is not None:
         lines.append(Text(f"说明：{profile.note.zh}", f"note: {profile.note.en}"))
-    return Score(profile, total.quantize(CENT, ROUND_HALF_UP), maximum, tuple(domains), tuple(lines), capped)
+    waived = sum(1 for v, _ in verdicts.values() if v is Verdict.WAIVED)
+    return Score(profile, total.quantize(CENT, ROUND_HALF_UP), maximum, tuple(domains), tuple(lines), capped, waived)
 
 
 def _weight(profile: Profile, rid: str, f: Finding) -> Decimal:
@@ -104,4 +126,7 @@ def score_data(s: Score, lang: str) -> dict[str, Any]:
         "by_domain": {d.domain: {"points": float(d.points), "earned": float(d.earned), "scored": d.scored,
                                  "met": d.met, "gap": d.gap, "insufficient_facts": d.insufficient} for d in s.by_domain},
         "derivation": [t.get(lang) for t in s.derivation],
+        **({"waived": s.waived, "without_waivers": {"total": float(s.without_waivers.total), "max": float(s.without_waivers.maximum),
+                                                     "capped": s.without_waivers.capped}}
+           if s.without_waivers is not None else {}),
     }

@@ -17,6 +17,11 @@ from .errors import InputError, Location, Problem
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
+MAX_ITEMS = 10_000  # entries of one list or mapping (so 100,000 records stop at the 10,001st, not after parsing all)
+MAX_NUMBER_CHARS = 40  # a longer number is an error (huge ints cannot be printed; 1:2:3:... takes quadratic time)
+MAX_FLOAT_DIGITS = 15  # a float with more significant digits would silently change when read
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 
 Path = tuple[Any, ...]
 
@@ -60,12 +65,11 @@ class _Converter:
             raise _TooBig(self._loc(node), f"nesting deeper than {MAX_DEPTH} levels")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.ScalarNode):
-            try:
-                return self._scalars.construct_object(node)
-            except (ValueError, yaml.YAMLError) as exc:
-                self.problems.append(Problem(self._loc(node), f"cannot read value {node.value!r}: {exc}",
-                                             suggestion="write dates as YYYY-MM-DD with a real day"))
-                return None
+            return self._scalar(node)
+        if node.tag not in _PLAIN_TAGS:  # e.g. !!python/object/apply:… on a list; !!set, !!omap would change types
+            self.problems.append(Problem(self._loc(node), f"the tag '{node.tag[:80]}' is not allowed",
+                                         suggestion="write plain lists and mappings"))
+            return None
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
@@ -89,6 +93,58 @@ class _Converter:
                 result[key] = self.convert(value_node, path + (key,), depth + 1)
             return result
         raise _TooBig(self._loc(node), "unsupported YAML node")
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        problem = _number_problem(node)
+        if problem is None:
+            try:
+                value = self._scalars.construct_object(node)
+            except Exception as exc:  # PyYAML's constructors also raise KeyError, IndexError, AttributeError
+                readable = isinstance(exc, (ValueError, yaml.YAMLError))
+                detail = exc if readable else f"not a valid {node.tag.rsplit(':', 1)[-1]}"
+                self.problems.append(Problem(self._loc(node), f"cannot read value {_short(node.value)}: {detail}",
+                                             suggestion="write dates as YYYY-MM-DD with a real day"))
+                return None
+            if not isinstance(value, str):
+                return value
+            problem = _text_problem(value)
+            if problem is None:
+                return value
+        self.problems.append(Problem(self._loc(node), problem, suggestion="see docs/limits.md"))
+        return None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _number_problem(node: yaml.ScalarNode) -> str | None:
+    if node.tag not in (_INT, _FLOAT):
+        return None
+    text = node.value
+    if len(text) > MAX_NUMBER_CHARS:
+        return f"a number of {len(text):,} characters; the limit is {MAX_NUMBER_CHARS}"
+    if node.tag == _FLOAT and ":" not in text:
+        digits = "".join(c for c in text.lower().split("e")[0] if c.isdigit()).strip("0")
+        if len(digits) > MAX_FLOAT_DIGITS:
+            return (f"{_short(text)} has {len(digits)} significant digits; the limit is {MAX_FLOAT_DIGITS} "
+                    "(more would silently change when read as a number)")
+    return None
+
+
+def _text_problem(text: str) -> str | None:
+    """NUL and lone surrogates (from escapes such as "\\0" or "\\ud800") cannot be printed, written or matched."""
+    if text.isascii():
+        position = text.find("\x00")
+    else:
+        try:
+            text.encode("utf-8")
+            position = text.find("\x00")
+        except UnicodeEncodeError as exc:
+            position = exc.start
+    if position < 0:
+        return None
+    return f"text {_short(text)} contains the character U+{ord(text[position]):04X}, which is not allowed"
 
 
 class _TooBig(Exception):
@@ -119,17 +175,36 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times fa
 
 
 def _check_depth(text: str, file: str) -> None:
-    """Walk the flat event stream first: composing nests recursively and must not meet 10,000 levels."""
-    depth = 0
+    """Walk the flat event stream first: composing nests recursively and must not meet 10,000 levels,
+    and a file over the node or list limits stops at the first node beyond them, before anything is built."""
+    depth = nodes = 0
+    open_: list[list[Any]] = []  # [start event, entries so far, events per entry] of each open collection
+
+    def fail(mark: Any, message: str) -> None:
+        location = Location(file, mark.line + 1, mark.column + 1)
+        raise InputError([Problem(location, message, suggestion="see docs/limits.md")])
+
     for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+            open_.pop()
+            continue
+        if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            continue
+        nodes += 1
+        if nodes > MAX_NODES:
+            fail(event.start_mark, f"more than {MAX_NODES:,} YAML nodes")
+        if open_:
+            top = open_[-1]
+            top[1] += 1
+            if top[1] > MAX_ITEMS * top[2]:
+                what = "a list of more than {:,} items" if top[2] == 1 else "a mapping of more than {:,} keys"
+                fail(top[0].start_mark, what.format(MAX_ITEMS) + f"; the limit is {MAX_ITEMS:,}")
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise InputError([Problem(Location(file, mark.line + 1, mark.column + 1),
-                                          f"nesting deeper than {MAX_DEPTH} levels", suggestion="see docs/limits.md")])
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+                fail(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+            open_.append([event, 0, 2 if isinstance(event, yaml.MappingStartEvent) else 1])
 
 
 def load_text(text: str, file: str) -> Document:

@@ -17,18 +17,26 @@ from ..scoring import DomainScore, Score
 from . import labels as L
 from .common import (Group, basis_lines, count_sentence, domain_titles, fact_lines, gap_groups_by_domain,
                      groups, header, progress_view, sections)
+from . import tier_views
 from .memo_json import Progress, fingerprint
 from .model import (AnnexRow, DomainProblems, DomainSummary, FactLine, InfoRequest, InfoRow, ProblemPoint, Question,
                     RecordLine, ReportView, Summary)
 
 
 def build_report(evaluation: Evaluation, lang: str, evaluated_on: dt.date, progress: Progress | None = None,
-                 score: Score | None = None) -> ReportView:
-    """`score` is the engine's scoring.Score when the evaluation ran under a profile (`--profile`)."""
+                 score: Score | None = None, tiers: bool | None = None) -> ReportView:
+    """`score` is the engine's scoring.Score when the evaluation ran under a profile (`--profile`).
+
+    `tiers`: separate the requirements met on unverified facts from those proven (default: when an
+    inspector verified any fact of the case). Waivers and data-quality findings get their sections
+    whenever the case has any."""
     extra = []
     if progress is not None:
         extra.append(InfoRow(L.label(lang, "previous_memo"), L.date_text(lang, progress.previous_date)))
-    keys = ["overview", "problems", "rfi"] + (["progress"] if progress is not None else [])
+    if tiers is None:
+        tiers = any(u.verification is not None for f in evaluation.findings for u in f.facts)
+    keys = (["overview", "problems"] + (["waivers"] if evaluation.waivers else []) + (["unverified"] if tiers else [])
+            + (["data_quality"] if evaluation.data_quality else []) + ["rfi"] + (["progress"] if progress is not None else []))
     return ReportView(
         lang=lang,
         header=header(evaluation, lang, "report_title", evaluated_on, score.profile if score else None, extra),
@@ -38,6 +46,10 @@ def build_report(evaluation: Evaluation, lang: str, evaluated_on: dt.date, progr
         requests=requests(evaluation, lang),
         annex=annex(evaluation, lang),
         progress=progress_view(progress, lang) if progress is not None else None,
+        waivers=tier_views.waiver_rows(evaluation, lang),
+        unverified=tier_views.unverified_rows(evaluation, lang) if tiers else (),
+        data_quality=tier_views.data_quality_rows(evaluation, lang),
+        show_unverified=tiers,
     )
 
 
@@ -52,6 +64,7 @@ def summary(evaluation: Evaluation, lang: str, score: Score | None = None) -> Su
     points = {d.domain: d for d in score.by_domain} if score else {}
     rows = tuple(_count(d, titles[d].get(lang), gs, _points(lang, points.get(d))) for d, gs in per_domain.items())
     total = _count("", L.label(lang, "total"), [g for gs in per_domain.values() for g in gs], "")
+    show_waived = bool(evaluation.waivers) or total.waived > 0
     total_score, notes = None, [L.label(lang, "score_note")]
     if score is not None:
         total_score = L.label(lang, "points_value", earned=_n(score.total), points=_n(score.maximum))
@@ -63,7 +76,14 @@ def summary(evaluation: Evaluation, lang: str, score: Score | None = None) -> Su
     total = replace(total, score="—")
     sentence = L.label(lang, "overview_sentence", total=total.requirements, met=total.met, gap=total.gap,
                        insufficient=total.insufficient, na=total.not_applicable)
-    return Summary(sentence, rows, total, total_score, tuple(notes))
+    if show_waived:
+        sentence = sentence.rstrip("。.") + L.label(lang, "waived_clause", waived=total.waived)
+        if score is not None and score.without_waivers is not None:
+            notes.append(L.label(lang, "without_waivers_note", earned=_n(score.without_waivers.total),
+                                 points=_n(score.without_waivers.maximum)))
+        all_groups = [g for gs in per_domain.values() for g in gs]
+        notes.append(L.label(lang, "share_without_waivers", share=_share_without_waivers(all_groups)))
+    return Summary(sentence, rows, total, total_score, tuple(notes), show_waived)
 
 
 def _count(domain: str, title: str, gs: list[Group], points: str) -> DomainSummary:
@@ -71,7 +91,20 @@ def _count(domain: str, title: str, gs: list[Group], points: str) -> DomainSumma
     scored = n[Verdict.MET] + n[Verdict.GAP] + n[Verdict.INSUFFICIENT]
     share = number(Decimal(100 * n[Verdict.MET]) / scored, 1) + "%" if scored else "—"
     return DomainSummary(domain, title, len(gs), n[Verdict.MET], n[Verdict.GAP], n[Verdict.INSUFFICIENT],
-                         n[Verdict.NOT_APPLICABLE], share, points)
+                         n[Verdict.NOT_APPLICABLE], share, points, n[Verdict.WAIVED])
+
+
+def _share_without_waivers(gs: list[Group]) -> str:
+    """The share met with every waived requirement back at the verdict it had before its waiver."""
+    verdicts = []
+    for g in gs:
+        v = g.verdict
+        if v is Verdict.WAIVED:
+            v = next((f.original for f in g.findings if f.original is not None), v)
+        verdicts.append(v)
+    scored = sum(1 for v in verdicts if v in (Verdict.MET, Verdict.GAP, Verdict.INSUFFICIENT))
+    met = sum(1 for v in verdicts if v is Verdict.MET)
+    return number(Decimal(100 * met) / scored, 1) + "%" if scored else "—"
 
 
 def _points(lang: str, d: DomainScore | None) -> str:

@@ -22,9 +22,10 @@ class Group:
 
     @property
     def verdict(self) -> Verdict:
-        """A gap if any record is a gap, else insufficient if any is, else the finding's own."""
+        """A gap if any record is a gap, else insufficient if any is, else waived if any is, else the finding's own."""
         verdicts = {f.verdict for f in self.findings}
-        return next((v for v in (Verdict.GAP, Verdict.INSUFFICIENT) if v in verdicts), self.findings[0].verdict)
+        return next((v for v in (Verdict.GAP, Verdict.INSUFFICIENT, Verdict.WAIVED) if v in verdicts),
+                    self.findings[0].verdict)
 
     def only(self, verdict: Verdict) -> "Group":
         """The same requirement with only its findings of one verdict (the gaps of a per-record check)."""

@@ -23,10 +23,12 @@ def report_docx(view: ReportView) -> bytes:
     g.para(view.summary.sentence)
     s = view.summary
     scored = s.total_score is not None
-    rows = [(d.title, str(d.requirements), str(d.met), str(d.gap), str(d.insufficient), str(d.not_applicable), d.score)
+    rows = [(d.title, str(d.requirements), str(d.met), str(d.gap), str(d.insufficient), str(d.not_applicable))
+            + ((str(d.waived),) if s.show_waived else ()) + (d.score,)
             + ((d.points or "—",) if scored else ()) for d in s.domains + (s.total,)]
-    headers = [L["domain"], L["requirements"], V["met"], V["gap"], V["insufficient_facts"], V["not_applicable"], L["score"]]
-    widths = [40, 18, 16, 16, 22, 20, 24]
+    headers = [L["domain"], L["requirements"], V["met"], V["gap"], V["insufficient_facts"], V["not_applicable"]] + (
+        [V["waived"]] if s.show_waived else []) + [L["score"]]
+    widths = [40, 18, 16, 16, 22, 20] + ([16] if s.show_waived else []) + [24]
     if scored:
         headers, widths = headers + [L["points"]], widths + [26]
     g.table(headers, rows, widths)
@@ -54,6 +56,7 @@ def report_docx(view: ReportView) -> bytes:
                 g.table([L["record"], L["situation"], L["evidence"]],
                         [(r.record, "\n".join([r.sentence] + [f"{f.label}{L['colon']}{f.value}" for f in r.facts]),
                           r.evidence or "—") for r in p.records], (22, 90, 44))
+    _inspection_sections(g, view, L)
     g.heading(view.sections["rfi"].heading)
     if view.requests:
         g.para(L["rfi_intro"])
@@ -72,6 +75,31 @@ def report_docx(view: ReportView) -> bytes:
             [(a.requirement, a.title + a.mark, a.domain, a.severity, a.verdict, a.note, a.basis) for a in view.annex],
             (24, 28, 18, 12, 16, 36, 28), small=True)
     return g.save(view.header.title, dt.date.fromisoformat(view.header.evaluated_on_iso))
+
+
+def _inspection_sections(g: GovDocument, view: ReportView, L: dict[str, str]) -> None:
+    """Waivers, requirements met on unverified facts, data quality: when the report has them."""
+    if "waivers" in view.sections:
+        g.heading(view.sections["waivers"].heading)
+        g.para(L["waivers_intro"])
+        g.table([L["requirement"], L["justification"], L["requested_by"], L["approved_by"], L["expires"], L["status"]],
+                [(f"{w.requirement}{' ' + w.record if w.record else ''} {w.title}", w.justification, w.requested_by,
+                  w.approved_by, w.expires, w.status) for w in view.waivers], (40, 40, 22, 22, 20, 16), small=True)
+    if "unverified" in view.sections:
+        g.heading(view.sections["unverified"].heading)
+        if view.unverified:
+            g.para(L["unverified_intro"])
+            g.table([L["requirement"], L["tier"], L["actual"]],
+                    [(f"{u.requirement} {u.title}", u.tier, "\n".join(f"{f.label}{L['colon']}{f.value}" for f in u.facts))
+                     for u in view.unverified], (56, 20, 80), small=True)
+        else:
+            g.para(L["no_unverified"])
+    if "data_quality" in view.sections:
+        g.heading(view.sections["data_quality"].heading)
+        g.para(L["data_quality_intro"])
+        g.table([L["check"], L["situation"], L["location"]],
+                [(q.check + (f" {q.record}" if q.record else ""), q.message, q.location) for q in view.data_quality],
+                (44, 76, 36), small=True)
 
 
 def memo_docx(view: MemoView) -> bytes:

@@ -51,6 +51,17 @@ LABELS: dict[str, dict[str, str]] = {
         "sep": "；", "colon": "：", "comma": "，", "stop": "。", "open_paren": "（", "close_paren": "）",
         "quote": "“{text}”", "book": "《{text}》", "page": "第{page}页", "days": "{days}日",
         "carry_note": "上期问题，{status}",
+        "waivers": "豁免事项", "no_waivers": "无豁免事项。", "waived_clause": "；另有{waived}项经批准豁免，单独计列。",
+        "without_waivers_note": "不计豁免（豁免项按原结论计）的总分：{earned} / {points}。",
+        "share_without_waivers": "豁免项不计入符合率；按原结论计入时，总符合率为{share}。",
+        "waivers_intro": "以下要求经批准豁免，不计为差距；豁免已过期的，按差距计。",
+        "justification": "豁免理由", "requested_by": "申请人", "approved_by": "批准人", "expires": "有效期至",
+        "unverified": "符合但未经核验", "no_unverified": "所有符合项均已核验。",
+        "unverified_intro": "以下要求按填报情况判定为符合，但所依事实未经督察核验，符合结论有待核实：",
+        "tier": "证明程度",
+        "data_quality": "数据质量问题",
+        "data_quality_intro": "以下填报数据前后不一致或超出年度范围，请核实更正：",
+        "location": "位置", "check": "核验项",
     },
     "en": {
         "report_title": "Gap report on building law-based government: {district}, {period}",
@@ -94,13 +105,29 @@ LABELS: dict[str, dict[str, str]] = {
         "sep": "; ", "colon": ": ", "comma": ", ", "stop": ".", "open_paren": " (", "close_paren": ")",
         "quote": "“{text}”", "book": "{text}", "page": "p. {page}", "days": "{days} days",
         "carry_note": "carried over, {status}",
+        "waivers": "Waivers", "no_waivers": "No waivers.", "waived_clause": "; {waived} more are waived by approval and counted apart.",
+        "without_waivers_note": "Total without the waivers (waived requirements at their original verdict): {earned} / {points}.",
+        "share_without_waivers": "Waived requirements are left out of the share met; at their original verdicts the overall share is {share}.",
+        "waivers_intro": "These requirements are waived by approval and not counted as gaps; an expired waiver counts as a gap.",
+        "justification": "Justification", "requested_by": "Requested by", "approved_by": "Approved by", "expires": "Expires",
+        "unverified": "Met but not verified", "no_unverified": "Every requirement met rests on verified facts.",
+        "unverified_intro": "These requirements are met on the facts as submitted, but no inspector has verified the facts they rest on:",
+        "tier": "Evidence",
+        "data_quality": "Data quality",
+        "data_quality_intro": "These submitted figures disagree with each other or fall outside the period; please check and correct them:",
+        "location": "Where", "check": "Check",
     },
 }
 
 SEVERITY = {"zh": {"critical": "严重", "major": "较重", "minor": "一般", "advisory": "提示"},
             "en": {"critical": "critical", "major": "major", "minor": "minor", "advisory": "advisory"}}
-VERDICT = {"zh": {"met": "符合", "gap": "差距", "insufficient_facts": "事实不足", "not_applicable": "不适用"},
-           "en": {"met": "met", "gap": "gap", "insufficient_facts": "insufficient facts", "not_applicable": "not applicable"}}
+VERDICT = {"zh": {"met": "符合", "gap": "差距", "insufficient_facts": "事实不足", "not_applicable": "不适用", "waived": "已豁免"},
+           "en": {"met": "met", "gap": "gap", "insufficient_facts": "insufficient facts", "not_applicable": "not applicable",
+                  "waived": "waived"}}
+TIER = {"zh": {"self_declared": "自报", "documented": "有证明材料", "verified": "已核验"},
+        "en": {"self_declared": "self-declared", "documented": "documented", "verified": "verified"}}
+WAIVER_STATUS = {"zh": {"applied": "已豁免", "expired": "已过期，不予豁免", "unused": "未使用"},
+                 "en": {"applied": "waived", "expired": "expired: not waived", "unused": "not needed"}}
 STATUS = {"zh": {"open": "整改中", "closed": "已销号", "reopened": "反弹", "unverified": "待核验", "new": "新增"},
           "en": {"open": "open", "closed": "closed", "reopened": "reopened", "unverified": "not verifiable", "new": "new"}}
 CONFIDENCE = {"zh": {"paraphrased": "（依据为转述，待核实）", "uncertain": "（依据存疑，待核实）"},

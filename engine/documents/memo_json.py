@@ -216,6 +216,8 @@ def item_state(evaluation: Evaluation, requirement: str, record: str | None) -> 
         return UNKNOWN
     if any(f.verdict is Verdict.GAP and f.record == record for f in findings):
         return GAP
+    if any(f.verdict is Verdict.WAIVED and f.record in (record, None) for f in findings):
+        return UNKNOWN  # excused by a waiver, not put right: an open item stays unverified, a closed one closed
     if record is not None:
         req = evaluation.catalogue.requirement(requirement)
         fact = evaluation.case.facts.get(req.for_each) if req is not None and req.for_each else None

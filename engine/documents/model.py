@@ -38,6 +38,7 @@ class DomainSummary:
     not_applicable: int
     score: str  # share met, "25%", or "—" when nothing applicable
     points: str = ""  # under a profile: "12.5 / 20"
+    waived: int = 0  # requirements waived (counted apart; shown when any waiver names the district)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Summary:
     total: DomainSummary
     total_score: str | None  # only when a profile scores it: "68 / 100"
     notes: tuple[str, ...]  # how the share is computed; under a profile, the score's derivation
+    show_waived: bool = False  # a waived column in the table
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,39 @@ class Section:
 
 
 @dataclass(frozen=True)
+class WaiverRow:
+    requirement: str
+    title: str
+    record: str
+    justification: str
+    requested_by: str
+    approved_by: str
+    expires: str  # as read
+    status: str  # label: 已豁免 / 已过期，按差距计 / 未使用
+    status_code: str  # applied | expired | unused
+
+
+@dataclass(frozen=True)
+class UnverifiedRow:
+    """A requirement met on facts no inspector has verified: the claim, not the proof."""
+
+    requirement: str
+    title: str
+    tier: str  # label of the weakest tier: 自报 / 有证明材料
+    facts: tuple[FactLine, ...]
+
+
+@dataclass(frozen=True)
+class DataQualityRow:
+    check: str
+    record: str
+    message: str
+    expected: str
+    actual: str
+    location: str
+
+
+@dataclass(frozen=True)
 class ReportView:
     lang: str
     header: Header
@@ -151,6 +186,10 @@ class ReportView:
     requests: tuple[InfoRequest, ...]
     annex: tuple[AnnexRow, ...]
     progress: ProgressView | None
+    waivers: tuple[WaiverRow, ...] = ()
+    unverified: tuple[UnverifiedRow, ...] = ()
+    data_quality: tuple[DataQualityRow, ...] = ()
+    show_unverified: bool = False  # the section appears (even empty) when the report separates tiers
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ line, so the CLI exits 2 with something the template's author can act on.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -43,7 +44,13 @@ def search_path(user_dir: str | None) -> list[str]:
 
 
 def environment(user_dir: str | None = None) -> jinja2.Environment:
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(d) for d in search_path(user_dir)])
+    """One environment per template folder and process: templates compile once (inspect renders thousands)."""
+    return _environment(tuple(search_path(user_dir)))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(dirs: tuple[str, ...]) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(d) for d in dirs])
     env = jinja2.sandbox.SandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=_autoescape,
                                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["cell"] = _cell

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Benchmark `fazhi inspect` on synthetic districts, against bare durable-rules in the same run.
+
+    python bench/bench_inspect.py --districts 3000 --jobs 2                 # the acceptance run
+    python bench/bench_inspect.py --districts 300 --jobs 2 --documents      # with every district's documents
+
+1. Generates the districts (bench/generate.py, fixed seed) unless --cases names a folder.
+2. Runs `fazhi inspect` on them in a child process (wall time, districts per second), sampling the
+   resident memory of the whole process tree every 0.2 s: the peak of the sum, and the workers' RSS
+   at each tenth of the run (flat memory: the last tenth should not exceed the first by much).
+3. In this process, on a sample of districts: Fazhi's evaluation (facts → verdicts, findings, data
+   checks; and with the YAML loading) against asserting the very frames the Evaluator builds into a
+   bare durable-rules Host with the same compiled rules, one session per district, and nothing else.
+   The ratio is the engine's overhead.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def background_load(seconds: float = 2.0) -> float:
+    """The share of all CPUs busy before the run (other work on the machine skews every figure)."""
+    def read() -> tuple[int, int]:
+        with open("/proc/stat") as handle:
+            v = [int(x) for x in handle.readline().split()[1:]]
+        return sum(v), v[3] + v[4]
+    a = read()
+    time.sleep(seconds)
+    b = read()
+    total = b[0] - a[0]
+    return 100 * (total - (b[1] - a[1])) / total if total else 0.0
+
+
+def tree_rss(pid: int) -> tuple[int, list[int]]:
+    """(RSS of the process and all its descendants, RSS of each descendant) in bytes."""
+    total, children = 0, []
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as handle:
+                rss = next((int(line.split()[1]) * 1024 for line in handle if line.startswith("VmRSS:")), 0)
+            kids: list[int] = []
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as handle:
+                    kids += [int(x) for x in handle.read().split()]
+        except (FileNotFoundError, ProcessLookupError, StopIteration):
+            continue
+        total += rss
+        if p != pid and rss:  # a finished worker (a zombie) has no resident memory to report
+            children.append(rss)
+        stack += kids
+    return total, children
+
+
+def run_inspect(cases: str, out: str, jobs: int, documents: bool) -> dict[str, object]:
+    command = [sys.executable, "-m", "engine", "inspect", cases, "--out", out, "--jobs", str(jobs), "--force",
+               "--date", "2022-06-01", "--top", "5"] + ([] if documents else ["--no-documents"])
+    samples: list[tuple[float, int, list[int]]] = []
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def sample() -> None:
+        while proc.poll() is None:
+            total, kids = tree_rss(proc.pid)
+            samples.append((time.perf_counter() - started, total, kids))
+            time.sleep(0.2)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stdout, stderr = proc.communicate()
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"inspect failed ({proc.returncode}):\n{stderr[-3000:]}")
+    peak = max((s[1] for s in samples), default=0)
+    worker = [max(s[2]) for s in samples if s[2]]  # while the workers live (not the final writing)
+    tenths = [worker[min(len(worker) - 1, int(len(worker) * k / 10))] for k in range(1, 11)] if worker else []
+    return {"wall": wall, "cpu": cpu, "peak": peak, "worker_tenths": tenths, "stdout": stdout}
+
+
+def engine_ratio(cases: list[str], catalogue) -> dict[str, float]:  # noqa: ANN001
+    """Fazhi's in-process evaluation against bare durable-rules on the same frames."""
+    from durable import engine as durable
+    from engine.evaluate import Evaluator
+    from engine.facts_loader import load_case
+    from engine.inference import RULES_PER_SENTINEL, SENTINEL, _pattern
+    from engine.compiler import compile_requirement
+
+    evaluator = Evaluator(catalogue)
+    loaded = [load_case(c, catalogue.facts) for c in cases]
+    frames: list[list] = []
+    original = evaluator.engine.evaluate
+
+    def capture(name, facts):  # noqa: ANN001, ANN202
+        frames.append(list(facts))
+        return original(name, facts)
+    evaluator.engine.evaluate = capture
+    for case in loaded:
+        evaluator.evaluate(case)
+    evaluator.engine.evaluate = original
+
+    class Host(durable.Host):
+        def _run(self) -> None:
+            return None
+    host = Host()
+    fired: list[str] = []
+    definition = {}
+    specs = [rule for req in catalogue.requirements for rule in compile_requirement(req)]
+    groups = sorted({i // RULES_PER_SENTINEL for i in range(len(specs))})
+    for i, spec in enumerate(specs):
+        sentinel = {"go": {"$and": [{"kind": SENTINEL}, {"grp": i // RULES_PER_SENTINEL}]}}
+        definition[spec.id] = {"all": [sentinel] + [_pattern(p) for p in spec.patterns],
+                               "run": (lambda rid: lambda c: fired.append(rid))(spec.id)}
+    definition["sink!"] = {"all": [{"a": {"$ex": {"kind": 1}}}, {"b": {"kind": "never!"}}], "run": lambda c: None}
+    definition["warm!"] = {"all": [{"w": {"kind": "warm!"}}], "run": lambda c: None}
+    host.register_rulesets({"bare": definition})
+    host.assert_fact("bare", {"sid": "w", "id": "w", "kind": "warm!", "_e": 1})
+    host.delete_state("bare", "w")
+
+    def bare(case_frames: list) -> None:  # noqa: ANN001
+        sid = uuid.uuid4().hex
+        for i, f in enumerate(case_frames):
+            host.assert_fact("bare", {"kind": f.kind, "ref": f.ref, "sid": sid, "id": f"f{i}", "_e": 1, **f.values})
+        for g in groups:
+            host.assert_fact("bare", {"sid": sid, "id": f"go{g}", "kind": SENTINEL, "grp": g, "_e": 1})
+        host.delete_state("bare", sid)
+
+    timings = {label: float("inf") for label in ("bare", "evaluate", "load_and_evaluate")}
+    works = {"bare": lambda: [bare(f) for f in frames],
+             "evaluate": lambda: [evaluator.evaluate(c) for c in loaded],
+             "load_and_evaluate": lambda: [evaluator.evaluate(load_case(c, catalogue.facts)) for c in cases]}
+    for _ in range(3):  # interleaved, best of three: other load on the machine hits all three alike
+        for label, work in works.items():
+            t = time.perf_counter()
+            work()
+            timings[label] = min(timings[label], (time.perf_counter() - t) / len(cases) * 1000)
+    timings["frames"] = sum(len(f) for f in frames) / len(frames)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--districts", type=int, default=3000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--cases", help="an existing folder of cases (skips generating)")
+    parser.add_argument("--sample", type=int, default=200, help="districts in the engine-overhead comparison")
+    parser.add_argument("--documents", action="store_true", help="also write every district's documents")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    from engine.ruleset_loader import load_catalogue
+    from generate import Generator
+    catalogue = load_catalogue([str(ROOT / "rulesets")])
+    work = Path(tempfile.mkdtemp(prefix="fazhi-bench-"))
+    try:
+        cases = args.cases
+        if cases is None:
+            t = time.perf_counter()
+            Generator(catalogue, args.seed).write(work / "cases", args.districts, [2021])
+            cases = str(work / "cases")
+            print(f"generated {args.districts} districts in {time.perf_counter() - t:.1f} s")
+        n = sum(1 for p in Path(cases).rglob("facts.yaml"))
+        print(f"machine: {os.cpu_count()} CPUs, {background_load():.0f}% of them busy with other work before the run")
+        result = run_inspect(cases, str(work / "out"), args.jobs, args.documents)
+        wall = float(result["wall"])  # type: ignore[arg-type]
+        tenths = result["worker_tenths"]
+        print(f"fazhi inspect: {n} districts × {len(catalogue.requirements)} requirements on {args.jobs} processes"
+              f"{' with documents' if args.documents else ''}: {wall:.1f} s, {n / wall:.0f} districts/s; "
+              f"{float(result['cpu']):.0f} s of CPU in all ({1000 * float(result['cpu']) / n:.0f} ms per district)")
+        print(f"peak RSS of the process tree: {int(result['peak']) / 2**20:.0f} MB; largest worker RSS at each tenth of the "
+              f"run (MB): {' '.join(f'{x / 2**20:.0f}' for x in tenths)}")  # type: ignore[union-attr]
+        sample = sorted(str(p.parent) for p in Path(cases).rglob("facts.yaml"))[: args.sample]
+        r = engine_ratio(sample, catalogue)
+        print(f"in one process, {len(sample)} districts ({r['frames']:.0f} engine facts each): bare durable-rules "
+              f"{r['bare']:.1f} ms/district; Fazhi evaluate {r['evaluate']:.1f} ms ({r['evaluate'] / r['bare']:.2f}×); "
+              f"with loading the YAML {r['load_and_evaluate']:.1f} ms ({r['load_and_evaluate'] / r['bare']:.2f}×)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

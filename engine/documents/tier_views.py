@@ -1,0 +1,41 @@
+"""Report sections an inspection adds: waivers, requirements met on unverified facts, data quality."""
+from __future__ import annotations
+
+from ..model import Evaluation, Tier, Verdict
+from . import labels as L
+from .common import fact_lines, groups
+from .model import DataQualityRow, UnverifiedRow, WaiverRow
+
+
+def waiver_rows(evaluation: Evaluation, lang: str) -> tuple[WaiverRow, ...]:
+    from ..waivers import waiver_status
+    titles = {r.id: r.title for r in evaluation.catalogue.requirements}
+    rows = []
+    for w in evaluation.waivers:
+        status = waiver_status(w, evaluation)
+        title = titles.get(w.requirement)
+        rows.append(WaiverRow(w.requirement, title.get(lang) if title else "", w.record or "", w.justification,
+                              w.requested_by, w.approved_by, L.date_text(lang, w.expires),
+                              L.WAIVER_STATUS[lang][status], status))
+    return tuple(rows)
+
+
+def unverified_rows(evaluation: Evaluation, lang: str) -> tuple[UnverifiedRow, ...]:
+    rows = []
+    for g in groups(evaluation):
+        if g.verdict is not Verdict.MET:
+            continue
+        tier = min((f.tier for f in g.findings if f.tier is not None), key=lambda t: t.rank, default=None)
+        if tier is None or tier is Tier.VERIFIED:
+            continue
+        first = g.findings[0]
+        shown = [u for u in first.facts if u.tier is not None and u.tier is not Tier.VERIFIED and u.value is not None]
+        rows.append(UnverifiedRow(g.requirement.id, g.requirement.title.get(lang), L.TIER[lang][tier.value],
+                                  fact_lines(shown, lang)))
+    return tuple(rows)
+
+
+def data_quality_rows(evaluation: Evaluation, lang: str) -> tuple[DataQualityRow, ...]:
+    return tuple(DataQualityRow(q.check, q.record or "", L.sentence(lang, q.message.get(lang)), q.expected.get(lang),
+                                q.actual.get(lang), str(q.location) if q.location else "")
+                 for q in evaluation.data_quality)

@@ -1,0 +1,126 @@
+"""index.html: the inspection dashboard, one self-contained file (inline CSS, inline SVG, no script, no network).
+
+The charts, the ranking and the heatmap show each district's latest year; the trends show every
+year of the districts that have several. Each district links to its gap report and memo under
+districts/<slug>/.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..documents.labels import WAIVER_STATUS
+from ..documents.render import render_template
+from .results import VERDICTS, CaseResult
+from .summary import Inspection
+from .svg import heatmap, meter, sparkline, stacked_bars
+
+MAX_LISTED = 1000  # data-quality rows on the page; the rest are in summary.xlsx
+
+LABELS = {
+    "zh": {"title": "法治政府建设督察汇总", "evaluated_on": "评估日期", "profile": "评分方案", "no_profile": "未使用（按符合率排序）",
+           "cases": "案卷", "districts": "地区", "errors": "出错案卷", "gaps": "差距", "insufficient": "事实不足",
+           "waived": "已豁免", "dq": "数据质量问题", "unverified": "符合但未核验", "verified": "核验支撑",
+           "by_domain": "各领域差距（各地区最新年度）", "ranking": "地区排名", "heatmap": "地区×领域符合率热力图",
+           "heat_note": "颜色为符合率（红0%→绿100%，灰为无计分要求），数字为差距项数；悬停查看详情。",
+           "rank": "名次", "district": "地区", "period": "年度", "score": "得分", "share": "符合率",
+           "share_w": "不计豁免", "documents": "文书", "report": "差距报告", "memo": "整改方案", "trends": "历年趋势",
+           "trend_gaps": "差距项数", "changes": "与上年相比", "new": "新增", "regressed": "反弹", "persisting": "持续",
+           "resolved": "已整改", "unverified_change": "待核验", "waived_change": "豁免", "quality": "数据质量问题",
+           "check": "核验项", "message": "说明", "location": "位置", "more": "另有{n}条，见 summary.xlsx。",
+           "waivers": "豁免", "requirement": "要求", "status": "状态", "expires": "有效期至", "approved_by": "批准人",
+           "error_list": "出错的案卷", "verified_note": "核验支撑＝判定为符合或差距的要求中，所依事实均经督察核验的比例。",
+           "none": "无"},
+    "en": {"title": "Law-based government inspection", "evaluated_on": "Evaluated on", "profile": "Profile",
+           "no_profile": "none (ranked by share met)", "cases": "cases", "districts": "districts", "errors": "cases with errors",
+           "gaps": "gaps", "insufficient": "insufficient facts", "waived": "waived", "dq": "data-quality findings",
+           "unverified": "met, unverified", "verified": "verified",
+           "by_domain": "Gaps by domain (each district's latest year)", "ranking": "District ranking",
+           "heatmap": "Share met, district × domain",
+           "heat_note": "Colour is the share met (red 0% → green 100%; grey: nothing scored); the figure is the number of gaps. Hover for details.",
+           "rank": "#", "district": "district", "period": "year", "score": "points", "share": "share met",
+           "share_w": "without waivers", "documents": "documents", "report": "gap report", "memo": "memo", "trends": "Trends",
+           "trend_gaps": "gaps", "changes": "on the year before", "new": "new", "regressed": "regressed",
+           "persisting": "persisting", "resolved": "resolved", "unverified_change": "unverified", "waived_change": "waived",
+           "quality": "Data quality", "check": "check", "message": "finding", "location": "where",
+           "more": "{n} more in summary.xlsx.", "waivers": "Waivers", "requirement": "requirement", "status": "status",
+           "expires": "expires", "approved_by": "approved by", "error_list": "Cases that failed",
+           "verified_note": "Verified = the share of requirements met or in gap whose facts an inspector has all verified.",
+           "none": "none"},
+}
+VERDICT_LABELS = {"zh": {"met": "符合", "gap": "差距", "insufficient_facts": "事实不足", "waived": "已豁免", "not_applicable": "不适用"},
+                  "en": {"met": "met", "gap": "gap", "insufficient_facts": "insufficient facts", "waived": "waived",
+                         "not_applicable": "not applicable"}}
+
+
+def render_dashboard(inspection: Inspection) -> str:
+    lang = inspection.lang
+    L = LABELS[lang]
+    latest = inspection.latest()
+    latest_ids = {id(r) for r in latest}
+    ranked = [r for r in inspection.ranking() if id(r) in latest_ids]
+    totals = inspection.totals()
+    by_domain = {d: {v: 0 for v in VERDICTS} for d in inspection.domains}
+    for r in latest:
+        for d, counts in r.by_domain.items():
+            for v, n in counts.items():
+                by_domain.setdefault(d, {}).setdefault(v, 0)
+                by_domain[d][v] += n
+    titles = {d: inspection.titles[d].get(lang) for d in inspection.domains}
+    domain_rows = sorted(((titles[d], c) for d, c in by_domain.items() if d in titles), key=lambda x: -x[1].get("gap", 0))
+    trends = {(t["parent"] or "", t["district"]): t for t in inspection.trends}
+    context: dict[str, Any] = {
+        "lang": lang, "L": L, "V": VERDICT_LABELS[lang],
+        "evaluated_on": inspection.evaluated_on,
+        "profile": f"{inspection.profile.title.get(lang)} ({inspection.profile.id} {inspection.profile.version})"
+                   if inspection.profile else L["no_profile"],
+        "scored": inspection.profile is not None,
+        "kpis": [(L["cases"], totals["cases"]), (L["districts"], totals["districts"]), (L["gaps"], totals["counts"]["gap"]),
+                 (L["insufficient"], totals["counts"]["insufficient_facts"]), (L["waived"], totals["counts"]["waived"]),
+                 (L["dq"], totals["data_quality"]), (L["unverified"], totals["met_unverified"]), (L["errors"], totals["errors"])],
+        "domain_chart": stacked_bars(domain_rows, ["gap", "insufficient_facts", "waived", "met"], VERDICT_LABELS[lang]),
+        "ranking": [_rank_row(i, r, trends.get(r.key)) for i, r in enumerate(ranked, start=1)],
+        "heatmap": heatmap([(f"{r.label} {r.period}", _shares(r, inspection.domains),
+                             [r.by_domain.get(d, {}).get("gap", 0) for d in inspection.domains]) for r in ranked],
+                           [titles[d] for d in inspection.domains]),
+        "trends": [_trend_row(t, L) for t in inspection.trends],
+        "quality": [(r, q) for r in latest for q in r.data_quality][:MAX_LISTED],
+        "quality_more": _more(L, sum(len(r.data_quality) for r in latest) - MAX_LISTED),
+        "waivers": [(r, w) for r in inspection.ok for w in r.waivers],
+        "waiver_status": WAIVER_STATUS[lang],
+        "failed": inspection.failed,
+    }
+    return render_template("inspect.html.j2", context)
+
+
+def _more(L: dict[str, str], n: int) -> str:
+    return L["more"].format(n=n) if n > 0 else ""
+
+
+def _shares(r: CaseResult, domains: list[str]) -> list[float | None]:
+    out = []
+    for d in domains:
+        c = r.by_domain.get(d, {})
+        scored = c.get("met", 0) + c.get("gap", 0) + c.get("insufficient_facts", 0)
+        out.append(round(100 * c.get("met", 0) / scored, 1) if scored else None)
+    return out
+
+
+def _rank_row(rank: int, r: CaseResult, trend: dict[str, Any] | None) -> dict[str, Any]:
+    points = r.points
+    return {"rank": rank, "label": r.label, "period": r.period, "result": r,
+            "score": f"{points['total']:g} / {points['max']:g}" if points else None,
+            "score_w": f"{points['without_waivers']:g}" if points else None,
+            "share": meter(r.share), "share_w": r.share_without_waivers,
+            "verified": meter(r.tiers.get("verified_share"), color="#1565c0"),
+            "spark": sparkline([y["gap"] for y in trend["years"]], [str(y["period"]) for y in trend["years"]])
+            if trend else None}
+
+
+def _trend_row(t: dict[str, Any], L: dict[str, str]) -> dict[str, Any]:
+    years = t["years"]
+    last = years[-1]["changes"] or {}
+    names = {"new": L["new"], "regressed": L["regressed"], "persisting": L["persisting"], "resolved": L["resolved"],
+             "unverified": L["unverified_change"], "waived": L["waived_change"]}
+    return {"label": f"{t['parent'] or ''}{t['district']}", "years": years,
+            "spark": sparkline([y["gap"] for y in years], [str(y["period"]) for y in years]),
+            "changes": [(names[k], n, k) for k, n in last.items()]}

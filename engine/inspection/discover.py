@@ -1,0 +1,67 @@
+"""Find the cases under the paths given to `fazhi inspect`, and the waiver files that apply to them.
+
+A case is a folder holding facts.yaml (or a facts file named directly). Folders are walked in sorted
+order, so the same tree always gives the same list; hidden folders and the output folder are skipped.
+A waivers.yaml at a path given (not itself a case) applies to every case under it; one beside a case
+is read with the case (engine/assess.py).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ..errors import InputError, Location, Problem
+from ..facts_loader import facts_file
+from ..waivers import FILE_NAME as WAIVERS
+
+FACTS = "facts.yaml"
+
+
+@dataclass(frozen=True)
+class Found:
+    cases: tuple[str, ...]  # case folders (or facts files), sorted, each once
+    waiver_files: tuple[str, ...]  # waivers.yaml at the roots given
+
+
+def discover(paths: list[str], skip: str | None = None) -> Found:
+    cases: list[str] = []
+    waivers: list[str] = []
+    problems = []
+    skip_abs = os.path.abspath(skip) if skip else None
+    for path in paths:
+        if not os.path.exists(path):
+            problems.append(Problem(Location(path), "no such file or folder"))
+            continue
+        if os.path.isfile(path):
+            cases.append(path)
+            continue
+        if os.path.exists(os.path.join(path, FACTS)):
+            cases.append(path)
+            continue
+        root_waivers = os.path.join(path, WAIVERS)
+        if os.path.exists(root_waivers):
+            waivers.append(root_waivers)
+        for folder, subdirs, files in os.walk(path):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith(".")
+                                and os.path.abspath(os.path.join(folder, d)) != skip_abs)
+            if FACTS in files and folder != path:
+                cases.append(folder)
+                subdirs[:] = []  # a case folder holds one case
+    if problems:
+        raise InputError(problems)
+    unique = list(dict.fromkeys(os.path.normpath(c) for c in cases))
+    if not unique:
+        raise InputError([Problem(Location(", ".join(paths)), "no cases found (folders with facts.yaml)",
+                                  suggestion="give folders such as cases/ that hold <district>-<year>/facts.yaml")])
+    return Found(tuple(unique), tuple(dict.fromkeys(waivers)))
+
+
+def slug(case_path: str, taken: set[str]) -> str:
+    """A short, unique folder name for a case's documents: its folder name, numbered when taken."""
+    base = os.path.basename(os.path.normpath(case_path if os.path.isdir(case_path) else os.path.dirname(facts_file(case_path))))
+    base = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in base) or "case"
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}-{n}", n + 1
+    taken.add(name)
+    return name

@@ -1,0 +1,117 @@
+"""Evaluate many cases in parallel: a process pool (fork), one Evaluator per worker, errors per case.
+
+durable-rules keeps C state per process and its callables do not pickle, so each worker compiles the
+catalogue into its own engine once (the catalogue itself is parsed once, before the fork) and then
+evaluates batches of cases. A case that fails (bad facts, a bug) becomes a result with an `error`,
+and the others go on. A worker that dies (a crash inside the C engine) breaks the pool: the cases it
+may have held are retried one by one in a fresh pool, and a case that kills a worker again is
+reported as such. Each worker also writes the case's gap report and memo when asked to.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import time
+import traceback
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from ..errors import FazhiError
+from ..model import Catalogue, Waiver
+from ..profiles import Profile
+from .results import CaseResult, compact
+
+Task = tuple[int, str, str]  # index, case path, slug
+
+
+@dataclass(frozen=True)
+class Options:
+    lang: str
+    on: dt.date
+    profile: Profile | None
+    waivers: tuple[Waiver, ...]  # from waiver files at the roots and --waivers
+    out: str | None  # where districts/<slug>/ documents go; None: no documents
+    templates: str | None = None
+
+
+_context: dict[str, Any] = {}  # set before the fork; a worker adds its evaluator
+
+
+def _worker_init() -> None:
+    from ..evaluate import Evaluator
+    _context["evaluator"] = Evaluator(_context["catalogue"])
+
+
+def _run_batch(batch: list[Task]) -> list[CaseResult]:
+    return [run_case(*task) for task in batch]
+
+
+def run_case(index: int, path: str, slug: str) -> CaseResult:
+    """One case in this process, with `_context` set (a worker, or the parent when --jobs 1)."""
+    from ..assess import assess
+    from ..scoring import score
+    options: Options = _context["options"]
+    started = time.perf_counter()
+    try:
+        evaluator = _context["evaluator"]
+        profile = options.profile
+        only = [r.id for r in evaluator.catalogue.requirements if profile.selects(r.id, r.domain)] if profile else None
+        evaluation = assess(evaluator, path, only=only, on=options.on, waivers=options.waivers)
+        scored = score(evaluation, profile) if profile else None
+        result = compact(index, path, slug, evaluation, scored, options.lang)
+        if options.out is not None:
+            from .documents import write_documents
+            result.documents = write_documents(options.out, slug, path, evaluation, scored, options)
+    except FazhiError as exc:
+        result = CaseResult(index, path, slug, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - a bug must not stop the other cases
+        detail = traceback.format_exc() if os.environ.get("FAZHI_DEBUG") else ""
+        result = CaseResult(index, path, slug, error=f"internal error: {exc!r} {detail}".strip())
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def run(tasks: list[Task], catalogue: Catalogue, options: Options, jobs: int,
+        on_result: Callable[[CaseResult], None] | None = None) -> Iterator[CaseResult]:
+    """Every task's result, in the order they finish."""
+    _context.clear()
+    _context.update(catalogue=catalogue, options=options)
+    if jobs <= 1 or len(tasks) <= 1:
+        _worker_init()
+        for task in tasks:
+            yield run_case(*task)
+        return
+    size = max(1, min(16, len(tasks) // (jobs * 8)))
+    batches = [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    yield from _pooled(batches, jobs)
+
+
+def _pooled(batches: list[list[Task]], jobs: int) -> Iterator[CaseResult]:
+    """Batches in a pool; after a worker dies, the unfinished cases once more one per task, then any
+    still unfinished alone in a pool of one, so a crash names its case and costs the others nothing."""
+    suspects: list[Task] = []
+    yield from _round(batches, jobs, suspects)
+    if suspects:
+        again: list[Task] = []
+        yield from _round([[t] for t in sorted(suspects)], jobs, again)
+        for task in sorted(again):
+            last: list[Task] = []
+            yield from _round([[task]], 1, last)
+            if last:
+                index, path, slug = task
+                yield CaseResult(index, path, slug, error="the evaluation crashed its worker process "
+                                                          "(a fault inside the rule engine)")
+
+
+def _round(batches: list[list[Task]], jobs: int, unfinished: list[Task]) -> Iterator[CaseResult]:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init) as pool:
+        futures: dict[Future[list[CaseResult]], list[Task]] = {pool.submit(_run_batch, b): b for b in batches}
+        for future in as_completed(futures):
+            try:
+                yield from future.result()
+            except BrokenProcessPool:  # a worker died: every unfinished batch lands here
+                unfinished.extend(futures[future])
