@@ -214,6 +214,9 @@ def load_text(text: str, file: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        if "nesting depth" in str(exc.problem):  # libyaml >= 0.2.5 (PyYAML 6.0.4 wheels) stops deep flows itself
+            raise InputError([Problem(loc, f"nesting deeper than {MAX_DEPTH} levels",
+                                      suggestion="see docs/limits.md")]) from None
         raise InputError([Problem(loc, f"YAML syntax error: {exc.problem or exc}",
                                   suggestion="put text containing ':', '?', '#', ',' or braces in quotes")]) from None
     except yaml.YAMLError as exc:
