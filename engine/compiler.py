@@ -7,6 +7,7 @@ presence of every variable it reads, so a missing fact can never make a rule fir
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from itertools import product
 from typing import Any
@@ -111,10 +112,12 @@ def _rules(req: Requirement, label: str, kind: str, cond: Condition) -> list[Rul
 def _undecided_guards(req: Requirement, inner_tests: tuple[Comparison, ...]) -> list[Pattern]:
     """For "no record matches": also no record that lacks a field the match reads, yet agrees on the rest
     of the join keys — such a record might match, so the answer is unknown, not no."""
+    fields = list(dict.fromkeys(t.field for t in inner_tests))
     guards = []
-    for n, field in enumerate(dict.fromkeys(t.field for t in inner_tests)):
-        keys = tuple(t for t in inner_tests if t.field != field and t.op is Op.EQ)
-        guards.append(Pattern(f"u{n}", frame_kind(req, "i"), (), keys, negated=True, absent=(field,)))
+    for size in range(1, len(fields) + 1):  # every combination of missing fields: a record may lack several
+        for missing in itertools.combinations(fields, size):
+            keys = tuple(t for t in inner_tests if t.field not in missing and t.op is Op.EQ)
+            guards.append(Pattern(f"u{len(guards)}", frame_kind(req, "i"), (), keys, negated=True, absent=missing))
     return guards
 
 

@@ -24,6 +24,9 @@ OPERATORS = COMPARISONS + CONNECTIVES
 VAR_FORMS = tuple(k.value for k in VarKind)
 NAME = r"[a-z][a-z0-9_]{0,40}"
 ORDERED = (ValueKind.NUMBER, ValueKind.DATE)
+# The engine reads no exponent notation, so computed magnitudes below 1e-4 travel clamped to ±0.0001
+# (measures.engine_value); constants of at least 0.001 therefore still compare exactly with them.
+MIN_LITERAL = Decimal("0.001")
 RESERVED = ("kind", "ref", "id", "sid", "record", "raw")
 MAX_YEAR_OFFSET = 5
 
@@ -266,6 +269,10 @@ class ConditionParser:
                 self.r.problem(path, f"the number {number} is beyond what the engine compares exactly",
                                f"at most {MAX_DIGITS} significant digits, {MAX_PLACES} decimal places, "
                                f"magnitude {MAX_MAGNITUDE:,}")
+                return None
+            if number != 0 and number.copy_abs() < MIN_LITERAL:
+                self.r.problem(path, f"the constant {number} is outside the range the engine compares exactly "
+                                     f"(0, or at least {MIN_LITERAL} in magnitude)", "see docs/limits.md")
                 return None
             return Literal(number), ValueKind.NUMBER, ()
         self.r.problem(path, f"cannot use {raw!r} as an operand",

@@ -322,6 +322,9 @@ def render_message(req: Requirement, template: str, lang: str, values: Values, r
         return _compiled(template).render(context)
     except jinja2.TemplateError as exc:
         raise InputError([Problem(req.location, f"message template ({lang}): {exc}", field=req.id)]) from exc
+    except (TypeError, ValueError, ArithmeticError) as exc:  # e.g. `raw.rate > 50` when the rate is not given
+        raise InputError([Problem(req.location, f"message template ({lang}) failed on these facts: {exc}",
+                                  field=req.id, suggestion="guard optional values: {% if raw.x is not none and … %}")]) from exc
 
 
 def _missing(catalogue: Catalogue, req: Requirement, case: Case, values: Values, record: Record | None) -> list[Text]:
