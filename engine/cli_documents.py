@@ -56,9 +56,9 @@ def register(group: click.Group) -> None:
         from .documents.build import build_report
         fmt = output_format(out, ("md", "html", "docx"))
         _refuse_overwrite(out, force)
-        evaluation, score, progress, evaluated_on = _prepare(case, rules, profile, previous, day)
+        evaluation, score, progress, evaluated_on, manifest = _prepare(case, rules, profile, previous, day, lang)
         view = build_report(evaluation, lang, evaluated_on, progress, score)
-        _write(out, force, fmt, "report", view, templates)
+        _write(out, force, fmt, "report", view, templates, manifest)
 
     @group.command()
     @common
@@ -78,15 +78,17 @@ def register(group: click.Group) -> None:
         if owners_file is not None:
             require_file(owners_file)
         owners = load_owners(owners_file or case_owners_file(case))
-        evaluation, score, progress, evaluated_on = _prepare(case, rules, profile, previous, day)
+        evaluation, score, progress, evaluated_on, manifest = _prepare(case, rules, profile, previous, day, lang,
+                                                                       owners_file or case_owners_file(case))
         view = build_memo(evaluation, lang, evaluated_on, owners, table, progress, score.profile if score else None)
         if fmt == "json":
+            import json
             from .documents.memo_json import dumps_memo
-            from .output import write_atomic
-            write_atomic(out, dumps_memo(view, evaluation), force)
+            from .output import dumps, write_atomic
+            write_atomic(out, dumps({**json.loads(dumps_memo(view, evaluation)), "manifest": manifest}), force)
             click.echo(f"wrote {out}", err=True)
         else:
-            _write(out, force, fmt, "memo", view, templates)
+            _write(out, force, fmt, "memo", view, templates, manifest)
 
 
 def _refuse_overwrite(out: str, force: bool) -> None:
@@ -96,10 +98,11 @@ def _refuse_overwrite(out: str, force: bool) -> None:
         raise OutputExists(f"{out}: already exists; use --force to overwrite")
 
 
-def _prepare(case: str, rules: tuple[str, ...], profile: str | None, previous: str | None,
-             day: Any) -> tuple[Evaluation, Any, Any, dt.date]:
-    """Evaluate the case (under the profile, when named) and compare it with the previous memo, if any."""
-    from .cli import _catalogue, default_rules, evaluate_case
+def _prepare(case: str, rules: tuple[str, ...], profile: str | None, previous: str | None, day: Any, lang: str,
+             owners_file: str | None = None) -> tuple[Evaluation, Any, Any, dt.date, dict[str, Any]]:
+    """Evaluate the case (under the profile, when named), compare it with the previous memo, if any, and record
+    what the result was computed from (the manifest in the document's footer)."""
+    from .cli import run_check
     from .documents.memo_json import progress, read_memo
     evaluated_on = day.date() if day is not None else dt.date.today()
     last = None
@@ -107,12 +110,16 @@ def _prepare(case: str, rules: tuple[str, ...], profile: str | None, previous: s
         if not os.path.isfile(previous):
             raise InputError([Problem(Location(previous), "no such memo file", suggestion="give the memo.json that `fazhi memo` wrote")])
         last = read_memo(previous)
-    catalogue = _catalogue(rules)
-    evaluation, score, _ = evaluate_case(catalogue, case, profile, list(rules) or [default_rules()], evaluated_on)
-    return evaluation, score, (progress(evaluation, last) if last is not None else None), evaluated_on
+    evaluation, score, manifest = run_check(case, rules, profile, lang, evaluated_on, previous)
+    if owners_file and os.path.exists(owners_file):
+        from .manifest import file_hash, portable
+        manifest["inputs"].append({"role": "owners", "file": portable(owners_file), "sha256": file_hash(owners_file)})
+    return evaluation, score, (progress(evaluation, last) if last is not None else None), evaluated_on, manifest
 
 
-def _write(out: str, force: bool, fmt: str, kind: str, view: Any, templates: str | None) -> None:
+def _write(out: str, force: bool, fmt: str, kind: str, view: Any, templates: str | None,
+           manifest: dict[str, Any]) -> None:
+    from .documents.footer import with_footer
     from .output import write_atomic
     if fmt == "docx":
         from .documents.docx import memo_docx, report_docx
@@ -122,5 +129,5 @@ def _write(out: str, force: bool, fmt: str, kind: str, view: Any, templates: str
     else:
         from .documents.render import render
         content = render(kind, fmt, view, templates)
-    write_atomic(out, content, force)
+    write_atomic(out, with_footer(content, fmt, manifest, view.lang), force)
     click.echo(f"wrote {out}", err=True)

@@ -22,7 +22,7 @@ def file_hash(path: str) -> str:
         return "sha256:" + hashlib.sha256(handle.read()).hexdigest()
 
 
-def _portable(path: str) -> str:
+def portable(path: str) -> str:
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative
 
@@ -39,25 +39,26 @@ class RunOptions:
 def build_manifest(catalogue: Catalogue, facts_path: str, options: RunOptions, profile_path: str | None = None,
                    extra: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
     """extra: (role, path) of further inputs read, e.g. ("owners", "cases/x/owners.yaml")."""
-    sources_files = sorted({_portable(rs.file) for rs in catalogue.rulesets})
+    sources_files = sorted({portable(rs.file) for rs in catalogue.rulesets})
     manifest: dict[str, Any] = {
         "manifest_version": MANIFEST_VERSION,
         "fazhi_version": __version__,
         "evaluated_on": options.evaluated_on.isoformat(),
-        "command": {"case": options.case, "rules": list(options.rules), "profile": options.profile, "lang": options.lang},
-        "rulesets": [{"id": rs.id, "version": rs.version, "file": _portable(rs.file), "sha256": file_hash(rs.file)}
+        "command": {"case": portable(options.case), "rules": [portable(r) for r in options.rules],
+                    "profile": options.profile, "lang": options.lang},
+        "rulesets": [{"id": rs.id, "version": rs.version, "file": portable(rs.file), "sha256": file_hash(rs.file)}
                      for rs in catalogue.rulesets],
-        "inputs": [{"role": "facts", "file": _portable(facts_path), "sha256": file_hash(facts_path)}],
+        "inputs": [{"role": "facts", "file": portable(facts_path), "sha256": file_hash(facts_path)}],
     }
     for folder in {os.path.dirname(f) for f in sources_files}:
         shared = os.path.join(folder, "sources.yaml")
         if os.path.exists(shared):
-            manifest["inputs"].append({"role": "sources", "file": _portable(shared), "sha256": file_hash(shared)})
+            manifest["inputs"].append({"role": "sources", "file": portable(shared), "sha256": file_hash(shared)})
     if profile_path:
-        manifest["inputs"].append({"role": "profile", "file": _portable(profile_path), "sha256": file_hash(profile_path)})
+        manifest["inputs"].append({"role": "profile", "file": portable(profile_path), "sha256": file_hash(profile_path)})
     for role, path in extra:
         if os.path.exists(path):
-            manifest["inputs"].append({"role": role, "file": _portable(path), "sha256": file_hash(path)})
+            manifest["inputs"].append({"role": role, "file": portable(path), "sha256": file_hash(path)})
     return manifest
 
 

@@ -124,11 +124,6 @@ def render_markdown(evaluation: Evaluation, lang: str, score: Any = None) -> str
 
 
 def manifest_footer(manifest: dict[str, Any], lang: str) -> str:
-    """One line that says what the result was computed from, for the foot of a document."""
-    rulesets = ", ".join(f"{r['id']} {r['version']} ({r['sha256'][7:19]})" for r in manifest["rulesets"])
-    inputs = ", ".join(f"{i['role']} {i['sha256'][7:19]}" for i in manifest["inputs"])
-    if lang == "en":
-        return (f"\n---\nFazhi {manifest['fazhi_version']}, evaluated {manifest['evaluated_on']}; rulesets: {rulesets}; "
-                f"inputs: {inputs}\n")
-    return (f"\n---\nFazhi {manifest['fazhi_version']}，评估日期{manifest['evaluated_on']}；规则集：{rulesets}；"
-            f"输入：{inputs}\n")
+    """What the result was computed from, for the foot of a Markdown document."""
+    from .documents.footer import manifest_line
+    return f"\n---\n{manifest_line(manifest, lang)}\n"

@@ -88,3 +88,17 @@ def test_memo_round_trip_closes_what_the_next_year_fixed(tmp_path):
     progress = json.loads(result.stdout)["progress"]
     status = {i["requirement"]: i["status"] for i in progress["items"]}
     assert status["TS-REC-FULL"] == "closed" and status["MD-PARTY"] == "open"
+
+
+@pytest.mark.parametrize("suffix", ["md", "html", "docx"])
+def test_every_document_carries_the_manifest_in_its_footer(tmp_path, suffix):
+    import hashlib
+    out = tmp_path / f"gap-report.{suffix}"
+    assert run_fazhi("report", "cases/macun-2020", "--out", str(out), "--date", "2021-03-01").returncode == 0
+    facts_hash = hashlib.sha256((ROOT / "cases" / "macun-2020" / "facts.yaml").read_bytes()).hexdigest()[:12]
+    if suffix == "docx":
+        from docx import Document
+        text = Document(str(out)).paragraphs[-1].text
+    else:
+        text = out.read_text(encoding="utf-8").strip().splitlines()[-3 if suffix == "html" else -1]
+    assert "Fazhi" in text and "2021-03-01" in text and facts_hash in text and "three-systems" in text

@@ -128,7 +128,7 @@ def read_memo(path: str) -> MemoFile:
 
 def _parse(r: Reader) -> MemoFile:
     top = r.mapping((), required=("schema_version", "case", "evaluation_date", "items"),
-                    optional=("kind", "lang", "rulesets", "deadlines"))
+                    optional=("kind", "lang", "rulesets", "deadlines", "manifest"))
     if top is None:
         raise InputError(r.problems)
     version = str(top.get("schema_version"))
