@@ -70,6 +70,16 @@ class Evaluator:
         self._plans: dict[str, _Plan] = {}
         self._in_force: dict[tuple[str, int], Text | None] = {}
 
+    def close(self) -> None:
+        """Free the compiled rules in the engine (for long-running use that builds many evaluators)."""
+        self.engine.unload(self.name)
+
+    def __enter__(self) -> "Evaluator":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def evaluate(self, case: Case, only: Iterable[str] | None = None, data_checks: bool = True) -> Evaluation:
         """Data checks first (they never stop an evaluation), then the rules."""
         quality = run_data_checks(self.catalogue, case) if data_checks else ()

@@ -83,7 +83,7 @@ class Engine:
         definition["warmup!"] = {"all": [{"w": {"kind": "warmup!"}}], "run": _noop}
         internal = f"{name}-{next(self._counter)}"
         with self._lock:
-            self._unload(name)
+            self.unload(name)
             try:
                 self._host.register_rulesets({internal: copy.deepcopy(definition)})
             except Exception as exc:  # durable raises bare Exception and its C error type
@@ -99,14 +99,17 @@ class Engine:
         self._host.assert_fact(internal, {"sid": sid, "id": "w", "kind": "warmup!", "_e": 1})
         self._host.delete_state(internal, sid)
 
-    def _unload(self, name: str) -> None:
+    def unload(self, name: str) -> None:
+        """Free a loaded ruleset: durable-rules has no public unregister, and each costs about 0.5 MB."""
         internal = self._names.pop(name, None)
+        self._groups.pop(name, None)
         if internal is None:
             return
-        ruleset = self._host._ruleset_directory.pop(internal, None)
-        if ruleset is not None:
-            self._host._ruleset_list.remove(ruleset)
-            _core.delete_ruleset(ruleset._handle)
+        with self._lock:
+            ruleset = self._host._ruleset_directory.pop(internal, None)
+            if ruleset is not None:
+                self._host._ruleset_list.remove(ruleset)
+                _core.delete_ruleset(ruleset._handle)
 
     def _action(self, rule_id: str) -> Callable[[Any], None]:
         def run(c: Any) -> None:

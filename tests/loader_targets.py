@@ -17,7 +17,7 @@ import glob
 import json
 import random
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -65,11 +65,8 @@ def core_evaluation() -> Evaluation:
 
 
 def release(evaluator: Evaluator) -> None:
-    """Unload an evaluator's rules from the shared engine (Evaluator has no public way; see the report)."""
-    unload = getattr(evaluator.engine, "_unload", None)
-    if unload is not None:
-        with evaluator.engine._lock:
-            unload(evaluator.name)
+    """Unload an evaluator's rules from the shared engine."""
+    evaluator.close()
 
 
 # --- the loaders ---------------------------------------------------------------------------

@@ -105,3 +105,20 @@ def test_first_evaluation_that_fires_nothing_does_not_crash_the_process():
                             cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_closing_evaluators_frees_their_rules():
+    from engine.evaluate import Evaluator
+    from engine.ruleset_loader import load_catalogue
+    from helpers import CORE_RULES
+    catalogue = load_catalogue([str(CORE_RULES)])
+    for _ in range(50):
+        with Evaluator(catalogue) as evaluator:
+            engine = evaluator.engine
+            assert evaluator.name in engine._names
+        assert evaluator.name not in engine._names
+    start = _rss_kb()
+    for _ in range(300):
+        with Evaluator(catalogue):
+            pass
+    assert (_rss_kb() - start) / 1024 < 40  # unclosed, 300 evaluators would hold about 150 MB
