@@ -138,10 +138,17 @@ def check(case: str, rules: tuple[str, ...], profile: str | None, lang: str, fmt
 @click.argument("paths", nargs=-1, type=click.Path())
 def validate(paths: tuple[str, ...]) -> None:
     """Lint rulesets: syntax, schema, operators, facts and citations; every problem with file:line:col."""
-    catalogue = load_catalogue(list(paths) or [default_rules()])
+    rule_paths = list(paths) or [default_rules()]
+    catalogue = load_catalogue(rule_paths)
     n = len(catalogue.requirements)
+    patterns = ""
+    for folder in (os.path.join(p, "extraction") for p in rule_paths if os.path.isdir(p)):
+        if os.path.isdir(folder):  # the extraction patterns name facts of these rulesets: check them together
+            from .intake.patterns import load_patterns
+            load_patterns(folder, catalogue)
+            patterns = ", extraction patterns"
     click.echo(f"ok: {len(catalogue.rulesets)} rulesets, {n} requirements, {len(catalogue.facts)} facts, "
-               f"{len(catalogue.sources)} sources")
+               f"{len(catalogue.sources)} sources{patterns}")
 
 
 @cli.group()

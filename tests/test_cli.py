@@ -106,3 +106,17 @@ def test_verify_rejects_a_file_without_manifest(tmp_path):
     bad.write_text("{}", encoding="utf-8")
     result = run_fazhi("verify", str(bad))
     assert result.returncode == 2 and "not a findings file with a manifest" in result.stderr
+
+
+def test_validate_checks_the_extraction_patterns_beside_the_rulesets(tmp_path):
+    import shutil
+    from helpers import ROOT
+    rules = tmp_path / "rulesets"
+    shutil.copytree(ROOT / "rulesets", rules)
+    ok = run_fazhi("validate", str(rules))
+    assert ok.returncode == 0 and "extraction patterns" in ok.stdout
+    pattern = rules / "extraction" / "three-systems.yaml"
+    pattern.write_text(pattern.read_text(encoding="utf-8").replace("three_systems.henan", "three_systemz.henan", 1),
+                       encoding="utf-8")
+    bad = run_fazhi("validate", str(rules))
+    assert bad.returncode == 2 and "did you mean 'three_systems.henan'" in bad.stderr and "three-systems.yaml:" in bad.stderr
