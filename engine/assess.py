@@ -15,7 +15,7 @@ from typing import Iterable
 
 from .evaluate import Evaluator
 from .facts_loader import load_case
-from .model import Evaluation, Waiver
+from .results import Evaluation, Waiver
 from .verifications import apply_verifications, case_verifications_file, load_verifications
 from .waivers import apply_waivers, case_waivers_file, load_waivers
 

@@ -5,7 +5,8 @@ import datetime as dt
 from typing import Any
 
 from .errors import Location, Problem, did_you_mean
-from .model import Catalogue, Requirement, VarKind
+from .condition_model import VarKind
+from .model import Catalogue, Requirement
 
 
 def effective_dates(catalogue: Catalogue, req: Requirement) -> tuple[dt.date | None, dt.date | None]:

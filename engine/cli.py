@@ -16,7 +16,9 @@ from .errors import FazhiError, InputError
 from .evaluate import Evaluator
 from .facts_loader import facts_file
 from .manifest import RunOptions, build_manifest
-from .model import Catalogue, Evaluation, Verdict
+from .model import Catalogue
+from .results import Evaluation
+from .vocabulary import Verdict
 from .profiles import find_profile, load_profile
 from .scoring import Score, score
 from .output import dumps, to_json_data, write_atomic

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import click
 
 from .errors import InputError, Location, Problem
-from .model import Evaluation
+from .results import Evaluation
 
 FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".json": "json"}
 

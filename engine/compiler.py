@@ -14,7 +14,8 @@ from typing import Any
 
 from .errors import InputError, Problem
 from .measures import engine_value
-from .model import (AllOf, AnyOf, Compare, Condition, Exists, InnerRef, Literal, NotOf, Op, Requirement, VarRef)
+from .condition_model import AllOf, AnyOf, Compare, Condition, Exists, InnerRef, Literal, NotOf, Op, VarRef
+from .model import Requirement
 
 MAX_CONJUNCTIONS = 32
 

@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from .errors import did_you_mean
-from .model import (AllOf, AnyOf, Compare, Condition, Exists, FactSpec, FactType, InnerRef, Literal, NotOf, Op,
-                    Operand, Text, ValueKind, Var, VarKind, VarRef)
+from .condition_model import (AllOf, AnyOf, Compare, Condition, Exists, InnerRef, Literal, NotOf, Op, Operand, Var, VarKind, VarRef)
+from .model import FactSpec
+from .vocabulary import FactType, Text, ValueKind
 from .facts_loader import MAX_DIGITS, MAX_MAGNITUDE, MAX_PLACES, MAX_TEXT, _precision
 from .schema import Reader, to_decimal
 from .yamlio import Path

@@ -27,7 +27,8 @@ from decimal import Decimal
 from typing import Mapping
 
 from .errors import Problem, did_you_mean
-from .model import DataCheck, DataRef, FactSpec, FactType
+from .model import DataCheck, DataRef, FactSpec
+from .vocabulary import FactType
 from .schema import Reader
 from .yamlio import Path
 

@@ -14,7 +14,10 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from .formatting import display, number
-from .model import (Case, Catalogue, DataCheck, DataQualityFinding, DataRef, FactUse, Record, Text)
+from .case import Case, Record
+from .model import Catalogue, DataCheck, DataRef
+from .results import DataQualityFinding, FactUse
+from .vocabulary import Text
 
 
 def run_data_checks(catalogue: Catalogue, case: Case) -> tuple[DataQualityFinding, ...]:

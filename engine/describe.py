@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from .formatting import display
-from .model import AllOf, AnyOf, Compare, Condition, Exists, InnerRef, Literal, NotOf, Operand, Requirement, VarRef
+from .condition_model import AllOf, AnyOf, Compare, Condition, Exists, InnerRef, Literal, NotOf, Operand, VarRef
+from .model import Requirement
 
 _JOIN = {"all": ("且", " and "), "any": ("或", " or ")}
 

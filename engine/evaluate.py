@@ -21,8 +21,11 @@ from .formatting import display as _display
 from .inference import Engine, EngineFact, Fired
 from .measures import Values, engine_value, record_values, scalar_values
 from .dataquality import run_data_checks
-from .model import (Case, Catalogue, Evaluation, FactUse, Finding, InnerRef, Record, Requirement, Text, Tier, Verdict,
-                    VarKind, _var_names, weakest_tier)
+from .case import Case, Record
+from .condition_model import _var_names, InnerRef, VarKind
+from .model import Catalogue, Requirement
+from .results import Evaluation, FactUse, Finding
+from .vocabulary import Text, Tier, Verdict, weakest_tier
 
 _engine: Engine | None = None
 _names = itertools.count()

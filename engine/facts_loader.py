@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from .errors import InputError, Location, Problem, did_you_mean
-from .model import Case, District, Evidence, FactSpec, FactType, FactValue, Record
+from .case import Case, District, Evidence, FactValue, Record
+from .model import FactSpec
+from .vocabulary import FactType
 from .schema import Reader, to_decimal, to_decimal_text
 from .yamlio import Document, Path, load_file
 

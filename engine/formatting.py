@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from .model import Text
+from .vocabulary import Text
 
 NOT_GIVEN = Text("未提供", "not given")
 

@@ -30,7 +30,7 @@ from durable import engine as _durable
 
 from .compiler import Comparison, Pattern, Ref, RuleSpec
 from .errors import InferenceError
-from .model import Op
+from .condition_model import Op
 
 RULES_PER_SENTINEL = 200
 MAX_FIELDS = 200

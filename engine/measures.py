@@ -12,7 +12,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Mapping
 
-from .model import Case, Record, Requirement, Var, VarKind
+from .case import Case, Record
+from .condition_model import Var, VarKind
+from .model import Requirement
 
 try:  # chinese-calendar covers 2004 to its release year
     import chinese_calendar as _calendar

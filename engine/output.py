@@ -11,7 +11,9 @@ from fractions import Fraction
 from typing import Any
 
 from .errors import FazhiError
-from .model import DataQualityFinding, Evaluation, Evidence, FactUse, Finding, Record, Verdict, Verification, Waiver
+from .case import Evidence, Record, Verification
+from .results import DataQualityFinding, Evaluation, FactUse, Finding, Waiver
+from .vocabulary import Verdict
 
 SCHEMA_VERSION = "1.0"
 

@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Mapping
 
 from .errors import InputError, Location, Problem, did_you_mean
-from .model import Catalogue, Text
+from .model import Catalogue
+from .vocabulary import Text
 from .schema import Reader
 from .yamlio import load_file
 

@@ -5,7 +5,8 @@ from typing import Any
 
 import click
 
-from .model import Evaluation, Finding, Verdict
+from .results import Evaluation, Finding
+from .vocabulary import Verdict
 from .output import summary
 
 VERDICT_TEXT = {

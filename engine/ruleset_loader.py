@@ -13,8 +13,10 @@ from .consistency import check_refs, declared_checks, parse_consistency
 from .conditions import NAME, ConditionParser, alternatives
 from .errors import InputError, Location, Problem, did_you_mean
 from .facts_loader import MAX_PERIOD, MIN_PERIOD, parse_fact_values
-from .model import (Case, Catalogue, Citation, Confidence, District, FactSpec, FactType, FieldSpec, Remediation,
-                    Requirement, RuleTest, Ruleset, Severity, Source, Text, VarKind, Verdict, _var_names)
+from .case import Case, District
+from .condition_model import _var_names, VarKind
+from .model import Catalogue, Citation, FactSpec, FieldSpec, Remediation, Requirement, Ruleset, RuleTest, Source
+from .vocabulary import Confidence, FactType, Severity, Text, Verdict
 from .schema import Reader
 from .yamlio import Path, load_file
 
@@ -274,7 +276,7 @@ def _requirement(r: Reader, path: Path, header: Mapping[str, Any], facts: Mappin
 
 def _too_many_alternatives(r: Reader, path: Path, req: Requirement) -> bool:
     """The conditions the compiler will expand, counted first: expanding 10^10 alternatives would never end."""
-    from .model import AllOf, NotOf
+    from .condition_model import AllOf, NotOf
     conditions = []
     if req.applies_when is not None:
         conditions += [("applies_when", req.applies_when), ("applies_when", NotOf(req.applies_when))]

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .evaluate import Evaluator
-from .model import Catalogue, Requirement, RuleTest, Verdict
+from .model import Catalogue, Requirement, RuleTest
+from .vocabulary import Verdict
 
 REQUIRED = (Verdict.MET, Verdict.GAP, Verdict.INSUFFICIENT)
 

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any, Iterable, TypeVar
 
 from .errors import Problem, did_you_mean
-from .model import Text
+from .vocabulary import Text
 from .yamlio import Document, Path
 
 E = TypeVar("E", bound=Enum)

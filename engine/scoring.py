@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .model import Evaluation, Finding, Severity, Text, Verdict
+from .results import Evaluation, Finding
+from .vocabulary import Severity, Text, Verdict
 from .profiles import Profile
 
 CENT = Decimal("0.01")

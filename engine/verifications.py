@@ -26,7 +26,9 @@ from typing import Any, Mapping
 
 from .errors import InputError, Location, Problem, did_you_mean
 from .facts_loader import parse_value
-from .model import Case, FactSpec, FactType, FactValue, Record, Verification
+from .case import Case, FactValue, Record, Verification
+from .model import FactSpec
+from .vocabulary import FactType
 from .schema import Reader
 from .yamlio import load_file
 

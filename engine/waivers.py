@@ -23,7 +23,9 @@ from dataclasses import replace
 from typing import Any, Iterable
 
 from .errors import InputError, did_you_mean
-from .model import Catalogue, Evaluation, Finding, Verdict, Waiver
+from .model import Catalogue
+from .results import Evaluation, Finding, Waiver
+from .vocabulary import Verdict
 from .schema import Reader
 from .yamlio import load_file
 

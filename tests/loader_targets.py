@@ -31,8 +31,11 @@ from engine.errors import FazhiError
 from engine.evaluate import Evaluator
 from engine.facts_loader import load_case, parse_case
 from engine.measures import record_values, scalar_values
-from engine.model import (AllOf, AnyOf, Case, Catalogue, Compare, District, Evaluation, Exists, InnerRef, Literal,
-                          NotOf, Op, Requirement, VarKind, Verdict, VarRef, _var_names)
+from engine.case import Case, District
+from engine.condition_model import (_var_names, AllOf, AnyOf, Compare, Exists, InnerRef, Literal, NotOf, Op, VarKind, VarRef)
+from engine.model import Catalogue, Requirement
+from engine.results import Evaluation
+from engine.vocabulary import Verdict
 from engine.output import dumps, to_json_data
 from engine.profiles import Profile, load_profile
 from engine.render_text import render_markdown, render_text

@@ -8,7 +8,7 @@ import pytest
 
 from engine.catalogue_doc import render_catalogue
 from engine.evaluate import Evaluator
-from engine.model import Confidence, Severity
+from engine.vocabulary import Confidence, Severity
 from engine.profiles import load_profile
 from engine.ruleset_loader import load_catalogue
 from engine.ruletest import run_fixtures

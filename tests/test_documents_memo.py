@@ -15,7 +15,7 @@ from engine.documents.memo import DEFAULT_DEADLINES, Deadlines, build_memo, pars
 from engine.documents.memo_json import fingerprint, progress, progress_data, progress_text, read_memo
 from engine.documents.owners import Owners, load_owners
 from engine.errors import InputError
-from engine.model import Severity
+from engine.vocabulary import Severity
 
 DAY = dt.date(2021, 3, 1)
 RULES = ("--rules", DOC_RULES)

@@ -8,7 +8,8 @@ import pytest
 from engine.evaluate import Evaluator
 from engine.facts_loader import load_case
 from engine.measures import workdays_between
-from engine.model import Case, District, FactValue, Record, Verdict
+from engine.case import Case, District, FactValue, Record
+from engine.vocabulary import Verdict
 from engine.ruleset_loader import load_catalogue
 from helpers import CORE_CASE, CORE_RULES
 

@@ -8,7 +8,7 @@ import pytest
 
 from engine.compiler import Comparison, Pattern, Ref, RuleSpec
 from engine.inference import Engine, EngineFact
-from engine.model import Op
+from engine.condition_model import Op
 
 UNREVIEWED = RuleSpec("unreviewed", "R", "gap", (
     Pattern("o", "decision", ("day",), ()),
@@ -96,7 +96,7 @@ def test_first_evaluation_that_fires_nothing_does_not_crash_the_process():
     import sys
     code = ("from engine.inference import Engine, EngineFact\n"
             "from engine.compiler import Comparison, Pattern, Ref, RuleSpec\n"
-            "from engine.model import Op\n"
+            "from engine.condition_model import Op\n"
             "rule = RuleSpec('r', 'R', 'gap', (Pattern('o', 'usage', ('used', 'limit'), "
             "(Comparison(Op.GT, 'used', Ref(None, 'limit')),)),))\n"
             "e = Engine(); e.load('x', [rule])\n"

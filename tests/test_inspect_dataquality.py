@@ -10,7 +10,7 @@ import pytest
 from engine.dataquality import run_data_checks
 from engine.errors import InputError
 from engine.facts_loader import load_case
-from engine.model import Case, District, FactValue, Record
+from engine.case import Case, District, FactValue, Record
 from engine.ruleset_loader import load_catalogue
 from helpers import ROOT, run_fazhi
 

@@ -12,7 +12,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ..formatting import number
-from ..model import Catalogue, Evaluation, Finding, Verdict
+from ..model import Catalogue
+from ..results import Evaluation, Finding
+from ..vocabulary import Verdict
 from ..scoring import DomainScore, Score
 from . import labels as L
 from .common import (Group, basis_lines, count_sentence, domain_titles, fact_lines, gap_groups_by_domain,

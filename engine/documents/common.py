@@ -6,7 +6,10 @@ from dataclasses import dataclass, replace
 from typing import Iterable
 
 from ..profiles import Profile
-from ..model import Catalogue, Evaluation, Evidence, FactUse, Finding, Requirement, Text, Verdict
+from ..case import Evidence
+from ..model import Catalogue, Requirement
+from ..results import Evaluation, FactUse, Finding
+from ..vocabulary import Text, Verdict
 from . import labels as L
 from .memo_json import Progress, ProgressItem
 from .model import FactLine, Header, InfoRow, ProgressRow, ProgressView, Section

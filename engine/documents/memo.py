@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from ..errors import InputError, Location, Problem
-from ..model import Evaluation, Severity, Verdict
+from ..results import Evaluation
+from ..vocabulary import Severity, Verdict
 from . import labels as L
 from .common import domain_titles, gap_groups_by_domain, header, progress_view, sections
 from .memo_json import MemoEntry, Progress, fingerprint

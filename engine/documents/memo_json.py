@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError, Location, Problem
-from ..model import Evaluation, Finding, Verdict
+from ..results import Evaluation, Finding
+from ..vocabulary import Verdict
 from ..schema import Reader
 from ..yamlio import MAX_FILE_BYTES, Document, decode, load_text
 from . import labels as L

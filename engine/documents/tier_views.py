@@ -1,7 +1,8 @@
 """Report sections an inspection adds: waivers, requirements met on unverified facts, data quality."""
 from __future__ import annotations
 
-from ..model import Evaluation, Tier, Verdict
+from ..results import Evaluation
+from ..vocabulary import Tier, Verdict
 from . import labels as L
 from .common import fact_lines, groups
 from .model import DataQualityRow, UnverifiedRow, WaiverRow

@@ -15,7 +15,7 @@ from ..documents.memo import build_memo
 from ..documents.memo_json import dumps_memo
 from ..documents.owners import case_owners_file, load_owners
 from ..documents.render import render
-from ..model import Evaluation
+from ..results import Evaluation
 from ..output import write_atomic
 
 FOLDER = "districts"

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..documents.memo_json import fingerprint
-from ..model import Evaluation, Finding, Tier, Verdict
+from ..results import Evaluation, Finding
+from ..vocabulary import Tier, Verdict
 from ..scoring import Score, requirement_verdicts
 
 VERDICTS = ("met", "gap", "insufficient_facts", "waived", "not_applicable")

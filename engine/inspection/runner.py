@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from ..errors import FazhiError
-from ..model import Catalogue, Waiver
+from ..model import Catalogue
+from ..results import Waiver
 from ..profiles import Profile
 from .results import CaseResult, compact
 

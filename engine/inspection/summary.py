@@ -15,7 +15,8 @@ from collections import Counter
 from typing import Any, Iterator
 
 from ..diff import compare, counts as change_counts, side_from_rows
-from ..model import Catalogue, Text
+from ..model import Catalogue
+from ..vocabulary import Text
 from ..output import readable
 from ..profiles import Profile
 from .results import ROW, VERDICTS, CaseResult

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..errors import InputError, Location, Problem
 from ..facts_loader import MAX_RECORDS, parse_value
-from ..model import Catalogue, FactSpec, FactType, Text
+from ..model import Catalogue, FactSpec
+from ..vocabulary import FactType, Text
 from ..schema import Reader
 from ..yamlio import Document
 from .messages import t

@@ -10,7 +10,8 @@ from typing import Any
 import yaml
 
 from ..facts_loader import EVIDENCE_KEYS, parse_case
-from ..model import Case, FactSpec
+from ..case import Case
+from ..model import FactSpec
 from ..yamlio import load_text
 from .numbers import plain
 

@@ -16,7 +16,9 @@ from typing import Any
 
 from ..errors import InputError, Location, Problem, did_you_mean
 from ..facts_loader import EVIDENCE_KEYS, MAX_RECORDS, parse_case
-from ..model import Case, Catalogue, FactSpec, FactType
+from ..case import Case
+from ..model import Catalogue, FactSpec
+from ..vocabulary import FactType
 from ..yamlio import Document, Path
 from . import layout as L
 from .factsyaml import Entry, check, render

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import FactSpec, FactType, Text
+from ..model import FactSpec
+from ..vocabulary import FactType, Text
 
 TYPE_NAMES = {
     FactType.BOOL: Text("是/否", "yes/no"),

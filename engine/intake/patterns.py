@@ -14,7 +14,8 @@ from typing import Any
 
 from ..errors import InputError, Location, Problem, did_you_mean
 from ..facts_loader import parse_value
-from ..model import Catalogue, FactSpec, FactType, Text
+from ..model import Catalogue, FactSpec
+from ..vocabulary import FactType, Text
 from ..schema import Reader
 from ..yamlio import Path, load_file
 from .numbers import DATE_RE, NUM_RE, PCT_RE

@@ -16,7 +16,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..model import Catalogue, FactSpec, FactType, Text
+from ..model import Catalogue, FactSpec
+from ..vocabulary import FactType, Text
 from ..profiles import Profile
 from . import layout as L
 from .factsyaml import comment, scalar

@@ -12,7 +12,7 @@ import zipfile
 from typing import Any
 
 from ..errors import InputError, Location, Problem
-from ..model import FactType
+from ..vocabulary import FactType
 from ..schema import to_decimal
 from ..yamlio import MAX_FILE_BYTES, Path
 from . import layout as L
