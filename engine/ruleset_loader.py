@@ -6,8 +6,6 @@ import os
 import re
 from typing import Any, Iterable, Mapping
 
-import jinja2
-
 from .compiler import MAX_CONJUNCTIONS, compile_requirement
 from .consistency import check_refs, declared_checks, parse_consistency
 from .conditions import NAME, ConditionParser, alternatives
@@ -17,6 +15,7 @@ from .case import Case, District
 from .condition_model import _var_names, VarKind
 from .model import Catalogue, Citation, FactSpec, FieldSpec, Remediation, Requirement, Ruleset, RuleTest, Source
 from .vocabulary import Confidence, FactType, Severity, Text, Verdict
+from .message_templates import template_problem
 from .schema import Reader
 from .yamlio import Path, load_file
 
@@ -25,7 +24,6 @@ FACT_KEY = r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+"
 REQUIREMENT_KEYS = ("id", "title", "domain", "severity", "summary", "citations", "in_force", "vars", "applies_when",
                     "for_each", "where", "check", "expected", "message", "remediation", "tests")
 FACT_KEYS = ("type", "label", "question", "unit", "min", "max", "not_above", "choices", "fields", "consistency")
-_TEMPLATE_CHECK = jinja2.Environment(undefined=jinja2.StrictUndefined)
 
 
 def ruleset_files(paths: Iterable[str]) -> list[str]:
@@ -337,45 +335,6 @@ def _messages(r: Reader, path: Path) -> dict[Verdict, Text] | None:
                 r.problem(path + (key, lang), problem[0], problem[1])
         messages[Verdict(key)] = text
     return messages
-
-
-MAX_TEMPLATE = 2_000
-# Message templates are rendered for every finding. They choose wording ({% if %}, comparisons, `raw.x`,
-# int/float); arithmetic, calls, loops and most filters are refused, because {{ 9**999999999 }}, {{ 1/0 }},
-# range(10**9) or "%09999999d"|format(1) would hang or crash an evaluation.
-_TEMPLATE_NODES = {getattr(jinja2.nodes, n) for n in (
-    "Template", "Output", "TemplateData", "Name", "Const", "If", "Compare", "Operand", "And", "Or", "Not", "Neg", "Pos",
-    "CondExpr", "Filter", "Test", "Getattr", "Getitem", "Concat", "Add", "Sub", "List", "Tuple", "Keyword")}
-_TEMPLATE_FILTERS = {"int", "float", "round", "abs", "default", "d", "lower", "upper", "string", "trim", "length", "count",
-                     "e", "escape", "join", "select", "reject", "first", "last"}
-_TEMPLATE_TESTS = {"sameas", "none", "defined", "undefined", "number", "string", "boolean", "true", "false", "integer",
-                   "float", "eq", "equalto", "==", "ne", "!=", "lt", "lessthan", "<", "gt", "greaterthan", ">", "le",
-                   "<=", "ge", ">=", "in", "mapping", "sequence"}
-
-
-def template_problem(template: str) -> tuple[str, str | None] | None:
-    """(problem, suggestion) when a message template is too long, malformed or does more than choose wording."""
-    if len(template) > MAX_TEMPLATE:
-        return f"a message of {len(template):,} characters; the limit is {MAX_TEMPLATE:,}", None
-    try:
-        tree = _TEMPLATE_CHECK.parse(template)
-    except jinja2.TemplateSyntaxError as exc:
-        return f"template error: {exc.message} (line {exc.lineno} of the text)", None
-    except RecursionError:
-        return "template error: nested too deeply", None
-    allowed = ("use {{ variable }}, {% if %} and comparisons, raw.<variable>, and the filters "
-               + ", ".join(sorted(_TEMPLATE_FILTERS)))
-    for node in tree.find_all(jinja2.nodes.Node):
-        if type(node) not in _TEMPLATE_NODES:
-            return f"template error: '{type(node).__name__}' is not allowed in a message", allowed
-        if isinstance(node, jinja2.nodes.Filter) and node.name not in _TEMPLATE_FILTERS:
-            return f"template error: the filter '{node.name}' is not allowed in a message", allowed
-        if isinstance(node, jinja2.nodes.Filter) and node.name in ("select", "reject") and any(
-                not isinstance(a, jinja2.nodes.Const) or a.value not in _TEMPLATE_TESTS for a in node.args[:1]):
-            return f"template error: '{node.name}' takes no test or one of the allowed tests", allowed
-        if isinstance(node, jinja2.nodes.Test) and node.name not in _TEMPLATE_TESTS:
-            return f"template error: the test '{node.name}' is not allowed in a message", allowed
-    return None
 
 
 def _remediation(r: Reader, path: Path) -> Remediation | None:

@@ -547,10 +547,10 @@ def test_an_exists_gap_needs_the_candidate_records_fields(tmp_path):
 
 
 def test_the_documented_limits_are_the_limits_in_the_code():
-    from engine import compiler, conditions, facts_loader, ruleset_loader, yamlio
+    from engine import compiler, conditions, facts_loader, message_templates, yamlio
     doc = (Path(__file__).resolve().parent.parent / "docs" / "limits.md").read_text(encoding="utf-8")
     for value in (yamlio.MAX_FILE_BYTES, yamlio.MAX_NODES, yamlio.MAX_ITEMS, facts_loader.MAX_RECORDS,
-                  facts_loader.MAX_TEXT, ruleset_loader.MAX_TEMPLATE):
+                  facts_loader.MAX_TEXT, message_templates.MAX_TEMPLATE):
         assert f"{value:,}" in doc, value
     for phrase in (f"{yamlio.MAX_DEPTH} levels", f"{yamlio.MAX_NUMBER_CHARS} characters",
                    f"{yamlio.MAX_FLOAT_DIGITS} significant digits", f"{facts_loader.MAX_DIGITS} significant digits, "
