@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -14,9 +15,11 @@ NOT_GIVEN = Text("未提供", "not given")
 def number(value: Decimal | Fraction | int | float, places: int = 2) -> str:
     """At most `places` decimals, no trailing zeros: 5, 2.13, 92.86."""
     exact = Fraction(value) if not isinstance(value, float) else Fraction(repr(value))
-    rounded = round(exact, places)
-    text = f"{float(rounded):.{places}f}" if rounded.denominator != 1 else str(int(rounded))
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    scale = 10 ** places
+    units = math.floor(abs(exact) * scale + Fraction(1, 2))  # 四舍五入, not Python's round-half-even
+    whole, part = divmod(units, scale)
+    text = f"{'-' if exact < 0 and units else ''}{whole}" + (f".{part:0{places}d}".rstrip("0") if part else "")
+    return text
 
 
 def display(value: Any) -> Text:

@@ -1,6 +1,7 @@
 """Findings as data (the JSON contract) and safe writing of any output file."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -8,7 +9,7 @@ import tempfile
 from collections import Counter
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, BinaryIO, Iterator
 
 from .errors import FazhiError
 from .case import Evidence, Record, Verification
@@ -139,8 +140,12 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-def write_atomic(path: str, content: str | bytes, force: bool = False) -> None:
-    """Write via a temporary file and rename, so a failed run never leaves a partial file."""
+@contextlib.contextmanager
+def atomic_file(path: str, force: bool = False) -> Iterator[BinaryIO]:
+    """A file that appears at `path` only when the block completes: a temporary file, then a rename.
+
+    A failed run never leaves a partial file, and an existing file is not replaced without `force`.
+    """
     if os.path.exists(path) and not force:
         raise OutputExists(f"{path}: already exists; use --force to overwrite")
     directory = os.path.dirname(os.path.abspath(path))
@@ -148,13 +153,18 @@ def write_atomic(path: str, content: str | bytes, force: bool = False) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".fazhi-", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+            yield handle
         readable(tmp)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_atomic(path: str, content: str | bytes, force: bool = False) -> None:
+    with atomic_file(path, force) as handle:
+        handle.write(content.encode("utf-8") if isinstance(content, str) else content)
 
 
 def _umask() -> int:

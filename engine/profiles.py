@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from .errors import InputError, Location, Problem, did_you_mean
 from .model import Catalogue
@@ -83,31 +83,13 @@ def load_profile(path: str, catalogue: Catalogue) -> Profile:
             r.problem(("select", "exclude", i), f"no requirement '{rid}'", did_you_mean(rid, known_ids))
     r.mapping(("scoring",), required=("domains",),
                         optional=("weights", "insufficient_facts", "advisory_weight", "critical_gap_cap")) or {}
-    points: dict[str, Decimal] = {}
+    points = _numbers(r, ("scoring", "domains"), domains, "domain '{}' is not selected", "points must be a number ≥ 0")
     raw_points = r.get(("scoring", "domains"))
     if isinstance(raw_points, dict):
-        for d in raw_points:
-            value = r.decimal(("scoring", "domains", d))
-            if d not in domains:
-                r.problem(("scoring", "domains", d), f"domain '{d}' is not selected", did_you_mean(d, domains))
-            elif value is None or value < 0:
-                r.problem(("scoring", "domains", d), "points must be a number ≥ 0")
-            else:
-                points[d] = value
         for d in domains:
             if d not in raw_points:
                 r.problem(("scoring", "domains"), f"no points for selected domain '{d}'")
-    weights: dict[str, Decimal] = {}
-    raw_weights = r.get(("scoring", "weights"))
-    if isinstance(raw_weights, dict):
-        for rid in raw_weights:
-            value = r.decimal(("scoring", "weights", rid))
-            if rid not in known_ids:
-                r.problem(("scoring", "weights", rid), f"no requirement '{rid}'", did_you_mean(rid, known_ids))
-            elif value is None or value < 0:
-                r.problem(("scoring", "weights", rid), "a weight must be a number ≥ 0")
-            else:
-                weights[rid] = value
+    weights = _numbers(r, ("scoring", "weights"), known_ids, "no requirement '{}'", "a weight must be a number ≥ 0")
     credit = _fraction(r, ("scoring", "insufficient_facts"), Decimal(0))
     advisory = r.decimal(("scoring", "advisory_weight")) or Decimal(0)
     cap = r.decimal(("scoring", "critical_gap_cap"))
@@ -117,6 +99,22 @@ def load_profile(path: str, catalogue: Catalogue) -> Profile:
         raise InputError(r.problems)
     return Profile(pid or "?", title or Text("", ""), version or "", tuple(domains), tuple(exclude), points, weights,
                    credit, advisory, cap, path, note)
+
+
+def _numbers(r: Reader, path: tuple[str, ...], known: Iterable[str], unknown: str, negative: str) -> dict[str, Decimal]:
+    """A mapping of known names to numbers ≥ 0 (domain points, requirement weights)."""
+    raw = r.get(path)
+    known = list(known)
+    out: dict[str, Decimal] = {}
+    for name in raw if isinstance(raw, dict) else ():
+        value = r.decimal(path + (name,))
+        if name not in known:
+            r.problem(path + (name,), unknown.format(name), did_you_mean(name, known))
+        elif value is None or value < 0:
+            r.problem(path + (name,), negative)
+        else:
+            out[name] = value
+    return out
 
 
 def _fraction(r: Reader, path: tuple[str, ...], default: Decimal) -> Decimal:

@@ -7,6 +7,7 @@ from typing import Any
 
 from .results import Evaluation, Finding
 from .vocabulary import Severity, Text, Verdict
+from .formatting import number
 from .profiles import Profile
 
 CENT = Decimal("0.01")
@@ -116,8 +117,7 @@ def _weight(profile: Profile, rid: str, f: Finding) -> Decimal:
 
 
 def _n(value: Decimal) -> str:
-    text = f"{value.quantize(CENT, ROUND_HALF_UP):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return number(value)
 
 
 def score_data(s: Score, lang: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ changes from one year to the next (engine/diff.py).
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import pickle
@@ -17,7 +18,7 @@ from typing import Any, Iterator
 from ..diff import compare, counts as change_counts, side_from_rows
 from ..model import Catalogue
 from ..vocabulary import Text
-from ..output import readable
+from ..output import atomic_file
 from ..profiles import Profile
 from .results import ROW, VERDICTS, CaseResult
 
@@ -135,20 +136,14 @@ class Inspection:
             "ranking": [r.slug for r in self.ranking()],
             "trends": self.trends,
         }
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=".fazhi-", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "cases": [\n')
-                for i, case in enumerate(self._case_data()):
-                    out.write(("" if i == 0 else ",\n") + json.dumps(case, ensure_ascii=False))
-                out.write("\n ]\n}\n")
-            readable(tmp)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        with atomic_file(path, force=True) as raw:
+            out = io.TextIOWrapper(raw, encoding="utf-8")
+            out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "cases": [\n')
+            for i, case in enumerate(self._case_data()):
+                out.write(("" if i == 0 else ",\n") + json.dumps(case, ensure_ascii=False))
+            out.write("\n ]\n}\n")
+            out.flush()
+            out.detach()  # atomic_file closes and renames the file
 
     def _case_data(self) -> Iterator[dict[str, Any]]:
         for r in self.results:
