@@ -13,17 +13,22 @@ This is the only module that imports durable-rules. Its sharp edges, and how eac
 - More than 1,024 live sessions per ruleset raise MemoryError: one session per evaluation, deleted
   afterwards.
 - One alpha node may feed at most 255 rules: rules are grouped under several sentinels.
-- Exceptions inside actions are swallowed into the session state: actions only append, and the
-  state is checked after every evaluation.
+- One fact id hash collision (32-bit, upstream #376) refuses a whole batch: the case is asserted again,
+  one fact at a time with salted ids.
+- The host's action loop decodes every match and re-encodes the session state after each action,
+  which costs more than the matching, and swallows exceptions into the state: the evaluation drives
+  the C core's loop itself (assert the batch, then start/complete each action), so nothing is swallowed.
 """
 from __future__ import annotations
 
 import copy
 import itertools
+import json
+import re
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import durable_rules_engine as _core
 from durable import engine as _durable
@@ -66,10 +71,11 @@ class Engine:
         self._groups: dict[str, list[int]] = {}
         self._names: dict[str, str] = {}
         self._counter = itertools.count()
-        self._fired: list[Fired] | None = None
-        self._errors: list[str] = []
+        self._names_only: dict[str, frozenset[str]] = {}
 
-    def load(self, name: str, rules: Sequence[RuleSpec]) -> None:
+    def load(self, name: str, rules: Sequence[RuleSpec], names_only: Iterable[str] = ()) -> None:
+        """`names_only`: rules whose matches the caller tells apart by rule alone; what fired for them
+        is reported without the refs of the matched facts, which saves decoding the match."""
         definition: dict[str, Any] = {}
         groups: list[int] = []
         for index, spec in enumerate(rules):
@@ -78,7 +84,7 @@ class Engine:
                 groups.append(group)
             sentinel = {"go": {"$and": [{"kind": SENTINEL}, {"grp": group}]}}
             patterns = [sentinel] + [_pattern(p) for p in spec.patterns]
-            definition[spec.id] = {"all": patterns, "run": self._action(spec.id)}
+            definition[spec.id] = {"all": patterns, "run": _noop}  # never run: see _drain
         definition["sink!"] = {"all": [{"a": {"$ex": {"kind": 1}}}, {"b": {"kind": "never!"}}], "run": _noop}
         definition["warmup!"] = {"all": [{"w": {"kind": "warmup!"}}], "run": _noop}
         internal = f"{name}-{next(self._counter)}"
@@ -90,6 +96,7 @@ class Engine:
                 raise InferenceError(f"the engine rejected ruleset '{name}': {exc}") from exc
             self._names[name] = internal
             self._groups[name] = groups
+            self._names_only[name] = frozenset(names_only)
             self._warm_up(internal)
 
     def _warm_up(self, internal: str) -> None:
@@ -103,6 +110,7 @@ class Engine:
         """Free a loaded ruleset: durable-rules has no public unregister, and each costs about 0.5 MB."""
         internal = self._names.pop(name, None)
         self._groups.pop(name, None)
+        self._names_only.pop(name, None)
         if internal is None:
             return
         with self._lock:
@@ -111,78 +119,161 @@ class Engine:
                 self._host._ruleset_list.remove(ruleset)
                 _core.delete_ruleset(ruleset._handle)
 
-    def _action(self, rule_id: str) -> Callable[[Any], None]:
-        def run(c: Any) -> None:
-            try:
-                frames = [c._m] if c._m is not None else [x._d for x in c.m]
-                for frame in frames:
-                    refs = tuple(sorted((alias, str(fact.get("ref"))) for alias, fact in frame.items() if alias != "go"))
-                    if self._fired is not None:
-                        self._fired.append(Fired(rule_id, refs))
-            except Exception as exc:  # durable would bury it in the session state
-                self._errors.append(f"{rule_id}: {exc!r}")
-        return run
-
     def evaluate(self, name: str, facts: Sequence[EngineFact]) -> list[Fired]:
         internal = self._names.get(name)
         if internal is None:
             raise InferenceError(f"no ruleset '{name}' is loaded")
-        sid = "ev-" + uuid.uuid4().hex
         with self._lock:
-            self._fired, self._errors = [], []
+            handle = self._host.get_ruleset(internal)._handle
+            sid = "ev-" + uuid.uuid4().hex
+            batch = [_engine_fact(fact, sid, f"f{i}") for i, fact in enumerate(facts)]
+            batch += [_sentinel(sid, group) for group in self._groups[name]]
             try:
-                for i, fact in enumerate(facts):
-                    self._assert(internal, _engine_fact(fact, sid, f"f{i}"))
-                for group in self._groups[name]:
-                    self._assert(internal, {"sid": sid, "id": f"go{group}", "kind": SENTINEL, "grp": group, "_e": 1})
-                exception = self._host.get_state(internal, sid).get("exception")
-                if exception:
-                    self._errors.append(str(exception))
-                fired, errors = self._fired, self._errors
+                fired = self._run_batch(handle, batch, self._names_only[name])
+            except _Collision:  # a 32-bit id hash collided (upstream #376): again, one fact at a time
+                _delete(handle, sid)
+                sid = "ev-" + uuid.uuid4().hex
+                for fact in batch:
+                    fact["sid"] = sid
+                fired = self._run_one_by_one(handle, batch, self._names_only[name])
             finally:
-                self._fired = None
-                try:
-                    self._host.delete_state(internal, sid)
-                except _core.error:
-                    pass
-        if errors:
-            raise InferenceError("rule actions failed: " + "; ".join(errors))
+                _delete(handle, sid)
         return sorted(fired, key=lambda f: (f.rule, f.refs))
 
-    def _assert(self, internal: str, fact: dict[str, Any]) -> None:
-        base = fact["id"]
-        for salt in range(5):  # ids are hashed to 32 bits without a string compare (upstream #376)
-            try:
-                self._host.assert_fact(internal, fact)
-                return
-            except _durable.MessageObservedException:
+    def _run_batch(self, handle: int, batch: list[dict[str, Any]], plain: frozenset[str]) -> list[Fired]:
+        """All facts and then the sentinels in one call (the sentinels last, so negations see every fact);
+        then every action, collected here. The host's own action loop would decode each match and
+        re-encode the session state after every action, which costs more than the matching."""
+        state = _check(_core_call(_core.assert_facts, handle, _json(batch)), batch)
+        return self._drain(handle, state, plain)
+
+    def _run_one_by_one(self, handle: int, batch: list[dict[str, Any]], plain: frozenset[str]) -> list[Fired]:
+        fired: list[Fired] = []
+        for fact in batch:
+            base = fact["id"]
+            for salt in range(6):
+                result = _core_call(_core.assert_fact, handle, _json(fact))
+                if result[0] != _OBSERVED:
+                    break
                 fact["id"] = f"{base}#{salt + 1}"
-            except _durable.MessageNotHandledException as exc:
-                raise InferenceError(f"fact '{fact.get('kind')}' reached no rule: {exc}") from exc
-            except _core.error as exc:
-                raise InferenceError(f"the engine could not take fact '{fact.get('kind')}': {exc}") from exc
-        raise InferenceError(f"fact id collision for '{base}' persisted after 5 retries")
+            else:
+                raise InferenceError(f"fact id collision for '{base}' persisted after 5 retries")
+            fired += self._drain(handle, _check(result, fact), plain)
+        return fired
+
+    def _drain(self, handle: int, state: int, plain: frozenset[str]) -> list[Fired]:
+        fired: list[Fired] = []
+        result = _core_call(_core.start_action_for_state, handle, state) if state else None
+        messages = result[1] if result else None
+        while messages:
+            try:
+                fired.append(_read(messages, plain))
+            except Exception:
+                _core.abandon_action(handle, state)
+                raise
+            messages = _core_call(_core.complete_and_start_action, handle, state)
+        return fired
+
+
+
+def _read(messages: str, names_only: frozenset[str]) -> Fired:
+    """What fired, from one match: `{"<rule>": {"<alias>": {fact}, …}}` (a list of such frames for a
+    rule that collects several)."""
+    rule = messages[2:messages.find('":', 2)]
+    if rule in names_only:
+        return Fired(rule, ())
+    refs = _quick_refs(messages)
+    if refs is None:
+        (rule, match), = json.loads(messages).items()
+        frames = match if isinstance(match, list) else [match]
+        refs = tuple(sorted((alias, str(fact.get("ref"))) for frame in frames for alias, fact in frame.items()
+                            if alias != "go"))
+    return Fired(rule, refs)
+
+
+_FRAMES = re.compile(r'"([^"\\]+)":\{"kind": "(?:[^"\\]|\\.)*", "ref": "((?:[^"\\]|\\.)*)"')
+
+
+def _quick_refs(messages: str) -> tuple[tuple[str, str], ...] | None:
+    """The (alias, ref) pairs of a single match without decoding all of it. durable-rules hands back
+    each fact's text as it was asserted, and `_engine_fact` writes `kind` and `ref` first, so every
+    data fact appears as `"<alias>":{"kind": "…", "ref": "…"`; the sentinel starts with `sid`. A bare
+    `"` cannot occur inside a JSON string, so the pattern only matches structure. Anything else
+    (a list of frames, another layout) returns None and is decoded in full."""
+    if messages.startswith("[", messages.find('":', 2) + 2):
+        return None
+    found = _FRAMES.findall(messages)
+    if not found:
+        return None
+    return tuple(sorted((alias, json.loads(f'"{ref}"') if "\\" in ref else ref) for alias, ref in found))
+
+
+class _Collision(Exception):
+    """durable-rules took a new fact for one it has seen: their ids hash alike."""
+
+
+_OBSERVED, _NOT_HANDLED = 2, 1
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _core_call(function: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return function(*args)
+    except _core.error as exc:
+        raise InferenceError(f"the engine failed: {exc}") from exc
+
+
+def _check(result: tuple[int, int], facts: Any) -> int:
+    """The state handle of a successful assert; durable's codes otherwise (1 unhandled, 2 observed)."""
+    code, state = result
+    if code == _OBSERVED:
+        raise _Collision()
+    if code == _NOT_HANDLED:
+        raise InferenceError(f"a fact reached no rule: {str(facts)[:200]}")
+    return state
+
+
+def _delete(handle: int, sid: str) -> None:
+    try:
+        _core.delete_state(handle, sid)
+    except _core.error:  # code 309: no such session (nothing was stored)
+        pass
+
+
+def _sentinel(sid: str, group: int) -> dict[str, Any]:
+    return {"sid": sid, "id": f"go{group}", "kind": SENTINEL, "grp": group, "_e": 1}
 
 
 def _noop(c: Any) -> None:
     return None
 
 
+_RESERVED = frozenset(("kind", "ref", "sid", "id", "_e"))
+
+
 def _engine_fact(fact: EngineFact, sid: str, fid: str) -> dict[str, Any]:
-    if len(fact.values) > MAX_FIELDS:
-        raise InferenceError(f"fact '{fact.kind}' has {len(fact.values)} fields (limit {MAX_FIELDS})")
-    out: dict[str, Any] = {"kind": fact.kind, "ref": fact.ref, "sid": sid, "id": fid, "_e": 1}
-    for key, value in fact.values.items():
-        if key in out:
-            raise InferenceError(f"field name '{key}' is reserved")
-        if isinstance(value, float) and ("e" in repr(value) or value != value):
-            raise InferenceError(f"value {value!r} of '{key}' cannot be read by the engine")
-        if isinstance(value, str) and len(value) > MAX_STRING:
-            raise InferenceError(f"text of '{key}' is longer than {MAX_STRING} characters")
-        if not isinstance(value, (bool, int, float, str)):
-            raise InferenceError(f"value of '{key}' has unsupported type {type(value).__name__}")
-        out[key] = value
-    return out
+    """The fact as durable-rules takes it; `kind` and `ref` first (see `_quick_refs`)."""
+    values = fact.values
+    if len(values) > MAX_FIELDS:
+        raise InferenceError(f"fact '{fact.kind}' has {len(values)} fields (limit {MAX_FIELDS})")
+    for key, value in values.items():
+        kind = type(value)
+        if kind is int or kind is bool:
+            continue
+        if kind is float:
+            if "e" in repr(value) or value != value:
+                raise InferenceError(f"value {value!r} of '{key}' cannot be read by the engine")
+        elif kind is str:
+            if len(value) > MAX_STRING:
+                raise InferenceError(f"text of '{key}' is longer than {MAX_STRING} characters")
+        else:
+            raise InferenceError(f"value of '{key}' has unsupported type {kind.__name__}")
+    if not _RESERVED.isdisjoint(values):
+        raise InferenceError(f"field name '{sorted(_RESERVED.intersection(values))[0]}' is reserved")
+    return {"kind": fact.kind, "ref": str(fact.ref), "sid": sid, "id": fid, "_e": 1, **values}
 
 
 def _pattern(p: Pattern) -> dict[str, Any]:

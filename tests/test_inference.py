@@ -122,3 +122,34 @@ def test_closing_evaluators_frees_their_rules():
         with Evaluator(catalogue):
             pass
     assert (_rss_kb() - start) / 1024 < 40  # unclosed, 300 evaluators would hold about 150 MB
+
+
+TRICKY = ['D"1', 'o":{"kind": "x", "ref": "y', "\\", "决策\u2028一", "", "a,b}", '"ref": "z"']
+
+
+@pytest.mark.parametrize("ref", TRICKY)
+def test_refs_read_from_the_match_text_equal_a_full_decode(engine: Engine, ref: str, monkeypatch) -> None:
+    import engine.inference as inference
+    facts = [EngineFact("decision", ref, {"day": "2020-05-10", "note": ref}),
+             EngineFact("review", ref + "r", {"decision": ref, "day": "2020-05-01", "note": '":{"kind": "'}),
+             EngineFact("usage", ref, {"used": 6, "limit": 5, "note": ref})]
+    quick = fired(engine, facts)
+    monkeypatch.setattr(inference, "_quick_refs", lambda messages: None)
+    assert fired(engine, facts) == quick
+    assert ("over_limit", (("o", ref),)) in quick
+    assert ("reviewed_before", (("j", ref + "r"), ("o", ref))) in quick
+
+
+def test_an_id_hash_collision_reasserts_the_case_one_fact_at_a_time(engine: Engine, monkeypatch) -> None:
+    import engine.inference as inference
+    expected = fired(engine, DECISIONS + REVIEWS)
+    real = inference._core.assert_facts
+    calls = []
+
+    def collide(handle, text):  # durable answers code 2 when a new id hashes like one it has seen
+        calls.append(text)
+        real(handle, text)
+        return (2, 0)
+    monkeypatch.setattr(inference._core, "assert_facts", collide)
+    assert fired(engine, DECISIONS + REVIEWS) == expected
+    assert len(calls) == 1
