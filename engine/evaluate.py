@@ -16,13 +16,13 @@ from .catalogue_view import effective_dates
 from .compiler import (APPLIES, GAP, JOIN_PRESENT, MET, NOT_APPLIES, RECORD_NOT_APPLIES, compile_requirement,
                        frame_kind)
 from .errors import InferenceError, InputError, Problem
-from .formatting import NOT_GIVEN, join
+from .formatting import NOT_GIVEN
 from .formatting import display as _display
 from .inference import Engine, EngineFact, Fired
-from .measures import Values, engine_value, record_values, scalar_values
+from .measures import Values, engine_value, record_dependent, record_values, scalar_values
 from .dataquality import run_data_checks
 from .case import Case, Record
-from .condition_model import _var_names, InnerRef, VarKind
+from .condition_model import _var_names, InnerRef, Var, VarKind
 from .model import Catalogue, Requirement
 from .results import Evaluation, FactUse, Finding
 from .vocabulary import Text, Tier, Verdict, weakest_tier
@@ -47,6 +47,8 @@ class _Plan:
     reads: frozenset[str]  # the variables its conditions test
     inner: frozenset[str]  # the fields of inner records its `exists` clauses test
     case_frame: bool  # whether any of its rules matches the case frame
+    dependent: tuple[Var, ...]  # the variables that depend on the record (the rest are the same for all)
+    kinds: tuple[str, str, str]  # of its case, record and inner-record frames
 
 
 def _engine_values(values: Mapping[str, Any], names: frozenset[str]) -> dict[str, Any]:
@@ -69,7 +71,8 @@ class Evaluator:
         self.engine = engine or shared_engine()
         self.name = f"catalogue-{next(_names)}"
         rules = [rule for req in catalogue.requirements for rule in compile_requirement(req)]
-        self.engine.load(self.name, rules)
+        case_rules = [rule.id for rule in rules if rule.patterns[0].kind.startswith("s:")]  # refs are read for records only
+        self.engine.load(self.name, rules, names_only=case_rules)
         self._plans: dict[str, _Plan] = {}
         self._in_force: dict[tuple[str, int], Text | None] = {}
 
@@ -120,24 +123,26 @@ class Evaluator:
         values = scalar_values(req, case)
         joins = req.joins
         marker = {JOIN_PRESENT: 1} if joins and all(j.records in case.facts for j in joins) else {}
+        base = {**_engine_values(values.exact, plan.reads), **marker}  # what every frame of the case shares
         frames = []
         if plan.case_frame:
-            frames.append(EngineFact(frame_kind(req, "s"), "case", {**_engine_values(values.exact, plan.reads), **marker}))
+            frames.append(EngineFact(plan.kinds[0], "case", base))
         records: dict[str, tuple[Record, Values]] = {}
         alike: dict[str, list[str]] = {}
         if req.for_each and req.for_each in case.facts:
             seen: dict[tuple[Any, ...], str] = {}
-            kind = frame_kind(req, "r")
+            dependent, kind = plan.dependent, plan.kinds[1]
             for record in case.facts[req.for_each].value:
-                rvalues = record_values(req, case, record)
+                rvalues = record_values(req, case, record, values, dependent)
                 records[record.id] = (record, rvalues)
-                frame = {**_engine_values(rvalues.exact, plan.reads), **marker}
-                key = tuple(sorted(frame.items()))
+                own = {v.name: engine_value(rvalues.exact[v.name]) for v in dependent
+                       if v.name in plan.reads and v.name in rvalues.exact}
+                key = tuple(sorted(own.items()))  # the shared part is the same for every record
                 first = seen.get(key)
                 if first is None:
                     seen[key] = record.id
                     alike[record.id] = [record.id]
-                    frames.append(EngineFact(kind, record.id, frame))
+                    frames.append(EngineFact(kind, record.id, {**base, **own}))
                 else:
                     alike[first].append(record.id)
         for join_clause in joins:
@@ -148,7 +153,7 @@ class Evaluator:
                 key = tuple(sorted(frame.items())) + ((record.id,) if "ref" in plan.inner else ())  # {inner: id}
                 if key not in seen_inner:  # "some record matches" does not count alike records
                     seen_inner.add(key)
-                    frames.append(EngineFact(frame_kind(req, "i"), record.id, frame))
+                    frames.append(EngineFact(plan.kinds[2], record.id, frame))
         return values, records, frames, alike
 
     def _plan(self, req: Requirement) -> "_Plan":
@@ -157,7 +162,9 @@ class Evaluator:
             reads = frozenset(_var_names(req.check) | _var_names(req.applies_when) | _var_names(req.where))
             inner = frozenset(o.field for j in req.joins for c in j.where for o in (c.left, c.right)
                               if isinstance(o, InnerRef))
-            plan = self._plans[req.id] = _Plan(reads, inner, req.for_each is None or req.applies_when is not None)
+            kinds = (frame_kind(req, "s"), frame_kind(req, "r"), frame_kind(req, "i"))
+            plan = self._plans[req.id] = _Plan(reads, inner, req.for_each is None or req.applies_when is not None,
+                                               record_dependent(req), kinds)
         return plan
 
     def _not_in_force(self, req: Requirement, period: int) -> Text | None:
@@ -219,9 +226,7 @@ class Evaluator:
         values = outcome.values or Values()
         uses, tier = _fact_uses(self.catalogue, req, case, values, outcome.record)
         message = _message(self.catalogue, req, case, outcome, values)
-        actual = Text(*(join([f"{u.label.get(lang)}：{u.display.get(lang)}" if lang == "zh" else
-                              f"{u.label.get(lang)}: {u.display.get(lang)}" for u in uses], lang) for lang in ("zh", "en")))
-        return Finding(req.id, outcome.verdict, req.severity, req.domain, req.title, message, req.expected, actual,
+        return Finding(req.id, outcome.verdict, req.severity, req.domain, req.title, message, req.expected,
                        uses, req.citations, req.remediation, outcome.record.id if outcome.record else None,
                        req.weakest_confidence, tier)
 
@@ -231,32 +236,37 @@ def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Value
     """The facts a finding shows, and the weakest evidence tier of those its verdict rests on."""
     uses = []
     tiers: dict[str, Tier | None] = {}
+    exact, facts = values.exact, case.facts
     for var in req.vars:
-        value = values.exact.get(var.name)
-        if var.kind is VarKind.DATE_IN_YEAR:
+        kind = var.kind
+        if kind is VarKind.DATE_IN_YEAR:
             continue
-        if var.kind is VarKind.FACT:
-            fact = case.facts.get(var.args[0])
-            tiers[var.name] = fact.tier if fact is not None else None
-            uses.append(FactUse(var.args[0], var.label, value, display(value), fact.evidence if fact else None,
-                                tiers[var.name], fact.verification if fact else None))
-        elif var.kind is VarKind.FIELD:
+        value = exact.get(var.name)
+        if kind is VarKind.FACT:
+            fact = facts.get(var.args[0])
+            if fact is None:
+                tiers[var.name] = None
+                uses.append(FactUse(var.args[0], var.label, value, display(value), None, None, None))
+            else:
+                tier = tiers[var.name] = fact.tier
+                uses.append(FactUse(var.args[0], var.label, value, display(value), fact.evidence, tier, fact.verification))
+        elif kind is VarKind.FIELD:
             if record is None:
                 continue
-            holder = case.facts.get(req.for_each or "")
+            holder = facts.get(req.for_each or "")
             name = var.args[0]
             tiers[var.name] = record.tier(name, holder.evidence if holder else None) if value is not None else None
             uses.append(FactUse(f"{req.for_each}[{record.id}].{name}", var.label, value, display(value), record.evidence,
                                 tiers[var.name], record.verifications.get(name)))
         else:
-            key = var.args[0] if var.kind is VarKind.COUNT else f"{req.id}.{var.name}"
+            key = var.args[0] if kind is VarKind.COUNT else f"{req.id}.{var.name}"
             shown = display(value)
             if value is not None and var.unit is not None:
-                shown = Text(shown.zh + var.unit.zh, shown.en + ("" if var.unit.en == "%" else " ") + var.unit.en)
+                shown = _with_unit(shown, var.unit)
             if var.name in values.approximate:
                 shown = Text(shown.zh + "（按周末推算，未计节假日调休）", shown.en + " (weekends only; holidays not counted)")
-            if var.kind is VarKind.COUNT:
-                fact = case.facts.get(var.args[0])
+            if kind is VarKind.COUNT:
+                fact = facts.get(var.args[0])
                 tiers[var.name] = fact.tier if fact is not None else None
             else:
                 tiers[var.name] = weakest_tier(tiers.get(a) for a in var.args) if value is not None else None
@@ -285,6 +295,11 @@ def _message(catalogue: Catalogue, req: Requirement, case: Case, outcome: _Outco
     if template is None:
         return Text("符合要求：" + req.expected.zh, "Met: " + req.expected.en)
     return Text(*(render_message(req, template.get(lang), lang, values, outcome.record) for lang in ("zh", "en")))
+
+
+@functools.lru_cache(maxsize=4096)
+def _with_unit(shown: Text, unit: Text) -> Text:
+    return Text(shown.zh + unit.zh, shown.en + ("" if unit.en == "%" else " ") + unit.en)
 
 
 _shown: dict[tuple[type, Any], Text] = {}
@@ -325,11 +340,22 @@ def _plain(template: str) -> tuple[str, ...] | None:
 
 def render_message(req: Requirement, template: str, lang: str, values: Values, record: Record | None) -> str:
     exact = values.exact
+    parts = _plain(template)
+    if parts is not None:  # fill only the names it uses
+        names = {v.name for v in req.vars}
+        filled = list(parts)
+        for i in range(1, len(parts), 2):
+            name = parts[i]
+            if name == "record" and name not in names:
+                filled[i] = record.id if record else ""
+            elif name in names:
+                filled[i] = display(exact.get(name)).get(lang)
+            else:
+                break
+        else:
+            return "".join(filled)
     context: dict[str, Any] = {v.name: display(exact.get(v.name)).get(lang) for v in req.vars}
     context["record"] = record.id if record else ""
-    parts = _plain(template)
-    if parts is not None and all(name in context for name in parts[1::2]):
-        return "".join(part if i % 2 == 0 else str(context[part]) for i, part in enumerate(parts))
     context["raw"] = {v.name: values.exact.get(v.name) for v in req.vars}  # for conditional wording
     try:
         return _compiled(template).render(context)

@@ -34,8 +34,27 @@ def scalar_values(req: Requirement, case: Case) -> Values:
     return _values(req, case, None)
 
 
-def record_values(req: Requirement, case: Case, record: Record) -> Values:
-    return _values(req, case, record)
+def record_values(req: Requirement, case: Case, record: Record, scalar: Values | None = None,
+                  dependent: tuple[Var, ...] | None = None) -> Values:
+    """With `scalar` (this requirement's scalar_values for the case), only the variables that depend on
+    the record (`dependent`, from record_dependent) are computed: the others are the same for every record."""
+    if scalar is None:
+        return _values(req, case, record)
+    out = Values(dict(scalar.exact), set(scalar.approximate))
+    for var in record_dependent(req) if dependent is None else dependent:
+        value = _value(var, case, record, out)
+        if value is not None:
+            out.exact[var.name] = value
+    return out
+
+
+def record_dependent(req: Requirement) -> tuple[Var, ...]:
+    """The variables that read a record field, directly or through another variable, in order."""
+    found: set[str] = set()
+    for var in req.vars:
+        if var.kind is VarKind.FIELD or (var.kind in _DERIVED and any(a in found for a in var.args)):
+            found.add(var.name)
+    return tuple(v for v in req.vars if v.name in found)
 
 
 def _values(req: Requirement, case: Case, record: Record | None) -> Values:
@@ -45,6 +64,9 @@ def _values(req: Requirement, case: Case, record: Record | None) -> Values:
         if value is not None:
             out.exact[var.name] = value
     return out
+
+
+_DERIVED = (VarKind.PERCENT, VarKind.DAYS, VarKind.WORKDAYS)
 
 
 def _value(var: Var, case: Case, record: Record | None, out: Values) -> Any:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Location
+from .formatting import join
 from .case import Case, Evidence, Verification
 from .model import Catalogue, Citation, Remediation
 from .vocabulary import Confidence, Severity, Text, Tier, Verdict
@@ -48,7 +49,6 @@ class Finding:
     title: Text
     message: Text
     expected: Text
-    actual: Text
     facts: tuple[FactUse, ...]
     citations: tuple[Citation, ...]
     remediation: Remediation
@@ -57,6 +57,13 @@ class Finding:
     tier: Tier | None = None  # the weakest tier of the facts it rests on; None when it rests on none
     waiver: Waiver | None = None  # the waiver that applies (verdict WAIVED), or an expired one (verdict unchanged)
     original: Verdict | None = None  # the verdict before a waiver applied
+
+    @property
+    def actual(self) -> Text:
+        """What the facts show, "label：value" each (made when read: an inspection of thousands of
+        districts never reads it)."""
+        return Text(join([f"{u.label.zh}：{u.display.zh}" for u in self.facts], "zh"),
+                    join([f"{u.label.en}: {u.display.en}" for u in self.facts], "en"))
 
     @property
     def unverified(self) -> bool:

@@ -31,8 +31,11 @@ _TIER_RANK = {Tier.SELF_DECLARED: 0, Tier.DOCUMENTED: 1, Tier.VERIFIED: 2}
 
 
 def weakest_tier(tiers: "Iterable[Tier | None]") -> "Tier | None":
-    known = [t for t in tiers if t is not None]
-    return min(known, key=lambda t: t.rank) if known else None
+    weakest = None
+    for tier in tiers:  # a loop, not min(): this runs for every finding of every case
+        if tier is not None and (weakest is None or _TIER_RANK[tier] < _TIER_RANK[weakest]):
+            weakest = tier
+    return weakest
 
 
 class Severity(str, Enum):

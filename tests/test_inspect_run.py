@@ -189,6 +189,7 @@ def test_a_worker_that_dies_costs_only_its_own_case(population, monkeypatch):
 def test_alike_record_frames_sent_once_give_the_same_verdicts(population):
     """The Evaluator sends the engine only the variables rules test, and alike records once; sending every
     variable of every record must give the very same findings."""
+    from engine.compiler import frame_kind
     from engine.evaluate import Evaluator, _Plan
     from engine.facts_loader import load_case
     from engine.ruleset_loader import load_catalogue
@@ -197,7 +198,8 @@ def test_alike_record_frames_sent_once_give_the_same_verdicts(population):
     class EveryFrame(Evaluator):
         def _plan(self, req):  # noqa: ANN001, ANN202
             inner = frozenset(f.name for j in req.joins for f in catalogue.facts[j.records].fields) | {"ref"}
-            return _Plan(frozenset(v.name for v in req.vars), inner, True)
+            kinds = (frame_kind(req, "s"), frame_kind(req, "r"), frame_kind(req, "i"))
+            return _Plan(frozenset(v.name for v in req.vars), inner, True, tuple(req.vars), kinds)  # all per record
     fast, slow = Evaluator(catalogue), EveryFrame(catalogue)
     for path in sorted((population / "generated").iterdir()):
         if path.is_dir():
