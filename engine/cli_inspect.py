@@ -10,6 +10,7 @@ with an error (which stops the run before any case is evaluated).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -74,10 +75,11 @@ def run_inspection(paths: list[str], rules: tuple[str, ...], profile_name: str |
     from .cli import default_rules
     from .inspection.dashboard import render_dashboard
     from .inspection.discover import discover, slug
+    from .inspection.ordered import InOrder
     from .inspection.runner import Options, run
     from .inspection.summary import Inspection
     from .inspection.table import render_table
-    from .inspection.xlsx import write_xlsx
+    from .inspection.xlsx import SummaryBook, shared_strings
     from .output import write_atomic
     from .profiles import find_profile, load_profile
     from .ruleset_loader import load_catalogue
@@ -100,17 +102,23 @@ def run_inspection(paths: list[str], rules: tuple[str, ...], profile_name: str |
     os.makedirs(out, exist_ok=True)
     taken: set[str] = set()
     tasks = [(i, case, slug(case, taken)) for i, case in enumerate(found.cases)]
-    options = Options(lang, on, profile, tuple(waivers), out if documents else None)
-    inspection = Inspection(catalogue, profile, lang, on.isoformat(), out)
+    strings = shared_strings(catalogue, profile, lang)  # before the fork: the workers render with it
+    options = Options(lang, on, profile, tuple(waivers), out if documents else None, strings=strings)
     label = f"evaluating {len(tasks)} cases on {min(jobs, len(tasks))} processes"
-    try:
+    with contextlib.ExitStack() as cleanup:
+        inspection = Inspection(catalogue, profile, lang, on.isoformat(), out)
+        cleanup.callback(inspection.close)
+        book = SummaryBook(inspection, os.path.join(out, "summary.xlsx"), strings)
+        cleanup.callback(book.abort)  # nothing to do once finished; else no partial summary.xlsx is left
+        in_order = InOrder(book.add, inspection.add)  # the summary drops what it is given: it goes last
         with click.progressbar(length=len(tasks), label=label, file=sys.stderr, show_pos=True) as bar:
             for result in run(tasks, catalogue, options, jobs):
-                inspection.add(result)
+                in_order.add(result)
                 bar.update(1)
+        in_order.close()
         inspection.finish()
         inspection.write_json(summary_path)
-        write_xlsx(inspection, os.path.join(out, "summary.xlsx"))
+        book.finish()
         write_atomic(os.path.join(out, "index.html"), render_dashboard(inspection), force=True)
         click.echo(render_table(inspection, top), nl=False)
         click.echo(f"wrote {summary_path}, {os.path.join(out, 'summary.xlsx')}, {os.path.join(out, 'index.html')}"
@@ -121,8 +129,6 @@ def run_inspection(paths: list[str], rules: tuple[str, ...], profile_name: str |
         if inspection.failed:
             return 2
         return 1 if any(r.counts.get("gap") for r in inspection.ok) else 0
-    finally:
-        inspection.close()
 
 
 def _diff_output(pairs: list[Any], only_old: list[Any], only_new: list[Any], lang: str, fmt: str) -> tuple[str, bool]:

@@ -7,18 +7,23 @@ original verdict. Under a profile the points are the profile's score, with and w
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..documents.memo_json import fingerprint
 from ..results import Evaluation, Finding
 from ..vocabulary import Tier, Verdict
 from ..scoring import Score, requirement_verdicts
 
+if TYPE_CHECKING:
+    from .render import Rendered
+
 VERDICTS = ("met", "gap", "insufficient_facts", "waived", "not_applicable")
 TIERS = tuple(t.value for t in Tier)
 ROW = ("id", "requirement", "record", "domain", "severity", "verdict", "original", "tier", "title", "message", "waiver")
+LISTED = ("gap", "insufficient_facts", "waived")  # the findings summary.json lists (met and n/a are counted)
 
 
 @dataclass
@@ -40,8 +45,9 @@ class CaseResult:
     data_quality: list[dict[str, Any]] = field(default_factory=list)
     waivers: list[dict[str, Any]] = field(default_factory=list)
     documents: dict[str, str] = field(default_factory=dict)
-    findings: list[tuple[Any, ...]] = field(default_factory=list)  # ROW tuples; spooled to disk by the parent
+    findings: list[tuple[Any, ...]] = field(default_factory=list)  # ROW tuples, until render.py turns them into bytes
     seconds: float = 0.0
+    rendered: Rendered | None = None  # the case's parts of the outputs (render.py); the parent drops it once written
 
     @property
     def key(self) -> tuple[str, str]:
@@ -53,8 +59,14 @@ class CaseResult:
         return f"{self.parent or ''}{self.district}"
 
     def summary_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k not in ("findings", "index")}
-        return data
+        return {k: v for k, v in self.__dict__.items() if k not in ("findings", "index", "rendered")}
+
+    def summary_entry(self, rows: list[tuple[Any, ...]]) -> bytes:
+        """This case in summary.json's "cases": its data, and the findings that are not met or n/a."""
+        data = self.summary_data()
+        if self.error is None:
+            data["findings"] = [dict(zip(ROW, row)) for row in rows if row[5] in LISTED or row[10]]
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
 def compact(index: int, path: str, slug: str, evaluation: Evaluation, score: Score | None, lang: str) -> CaseResult:

@@ -5,7 +5,8 @@ catalogue into its own engine once (the catalogue itself is parsed once, before 
 evaluates batches of cases. A case that fails (bad facts, a bug) becomes a result with an `error`,
 and the others go on. A worker that dies (a crash inside the C engine) breaks the pool: the cases it
 may have held are retried one by one in a fresh pool, and a case that kills a worker again is
-reported as such. Each worker also writes the case's gap report and memo when asked to.
+reported as such. Each worker also writes the case's gap report and memo when asked to, and renders
+its case's parts of summary.json and summary.xlsx (render.py), so the parent only appends bytes.
 """
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from ..errors import FazhiError
 from ..model import Catalogue
 from ..results import Waiver
 from ..profiles import Profile
+from .cells import SharedStrings
+from .render import render
 from .results import CaseResult, compact
 
 Task = tuple[int, str, str]  # index, case path, slug
@@ -36,6 +39,7 @@ class Options:
     waivers: tuple[Waiver, ...]  # from waiver files at the roots and --waivers
     out: str | None  # where districts/<slug>/ documents go; None: no documents
     templates: str | None = None
+    strings: SharedStrings | None = None  # summary.xlsx's shared strings (xlsx.shared_strings), made before the fork
 
 
 _context: dict[str, Any] = {}  # set before the fork; a worker adds its evaluator
@@ -66,13 +70,15 @@ def run_case(index: int, path: str, slug: str) -> CaseResult:
         if options.out is not None:
             from .documents import write_documents
             result.documents = write_documents(options.out, slug, path, evaluation, scored, options)
+        result.seconds = time.perf_counter() - started
+        return render(result, options.strings)  # inside the try: a failure here too is the case's error
     except FazhiError as exc:
         result = CaseResult(index, path, slug, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the other cases
         detail = traceback.format_exc() if os.environ.get("FAZHI_DEBUG") else ""
         result = CaseResult(index, path, slug, error=f"internal error: {exc!r} {detail}".strip())
     result.seconds = time.perf_counter() - started
-    return result
+    return render(result, None)
 
 
 def run(tasks: list[Task], catalogue: Catalogue, options: Options, jobs: int,
@@ -103,8 +109,8 @@ def _pooled(batches: list[list[Task]], jobs: int) -> Iterator[CaseResult]:
             yield from _round([[task]], 1, last)
             if last:
                 index, path, slug = task
-                yield CaseResult(index, path, slug, error="the evaluation crashed its worker process "
-                                                          "(a fault inside the rule engine)")
+                yield render(CaseResult(index, path, slug, error="the evaluation crashed its worker process "
+                                                                 "(a fault inside the rule engine)"), None)
 
 
 def _round(batches: list[list[Task]], jobs: int, unfinished: list[Task]) -> Iterator[CaseResult]:

@@ -1,19 +1,20 @@
 """All cases of a run together: totals, the district × domain matrix, the ranking, trends; summary.json.
 
-Findings are spooled to a file as results arrive (pickled per case, read back by offset), so the
-parent holds only each case's counts however many cases there are. summary.json is written case by
-case from the spool. A district's several years give a trend: the gaps, the share met and the
-changes from one year to the next (engine/diff.py).
+The parent holds only each case's counts however many cases there are. The rest comes rendered by
+the workers (render.py) and goes to spools as results arrive, in case order: each case's
+summary.json entry (at the end, summary.json is its head, then that spool copied), and its findings
+pickled (read back by offset, unpickled only for a district's several years). Those years give a
+trend: the gaps, the share met and the changes from one year to the next (engine/diff.py).
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import pickle
+import shutil
 import tempfile
 from collections import Counter
-from typing import Any, Iterator
+from typing import Any
 
 from ..diff import compare, counts as change_counts, side_from_rows
 from ..model import Catalogue
@@ -24,7 +25,6 @@ from .results import ROW, VERDICTS, CaseResult
 
 SCHEMA_VERSION = "1.0"
 KIND = "fazhi-inspection"
-LISTED = ("gap", "insufficient_facts", "waived")  # the findings summary.json lists (met and n/a are counted)
 
 
 class Inspection:
@@ -39,20 +39,26 @@ class Inspection:
         titles = catalogue.domain_titles
         self.titles: dict[str, Text] = {d: titles.get(d, Text(d, d)) for d in self.domains}
         self.results: list[CaseResult] = []
-        self._spool = tempfile.TemporaryFile(dir=spool_dir, prefix=".fazhi-spool-")
+        self._spool = tempfile.TemporaryFile(dir=spool_dir, prefix=".fazhi-spool-")  # findings, pickled
         self._offsets: dict[int, int] = {}
+        self._entries = tempfile.TemporaryFile(dir=spool_dir, prefix=".fazhi-spool-")  # summary.json's cases
         self.trends: list[dict[str, Any]] = []
 
     # --- collecting --------------------------------------------------------------------------
 
     def add(self, result: CaseResult) -> None:
-        self._spool.seek(0, os.SEEK_END)
-        self._offsets[result.index] = self._spool.tell()
-        pickle.dump(result.findings, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
-        result.findings = []
+        """The next case (call in case order, with `result.rendered`, which is then dropped)."""
+        rendered, result.rendered = result.rendered, None
+        if rendered.rows:
+            self._spool.seek(0, os.SEEK_END)
+            self._offsets[result.index] = self._spool.tell()
+            self._spool.write(rendered.rows)
+        self._entries.write((b",\n" if self.results else b"") + rendered.entry)
         self.results.append(result)
 
     def rows(self, result: CaseResult) -> list[tuple[Any, ...]]:
+        if result.index not in self._offsets:
+            return []
         self._spool.seek(self._offsets[result.index])
         return pickle.load(self._spool)
 
@@ -62,6 +68,7 @@ class Inspection:
 
     def close(self) -> None:
         self._spool.close()
+        self._entries.close()
 
     # --- views -------------------------------------------------------------------------------
 
@@ -125,7 +132,8 @@ class Inspection:
     # --- summary.json ------------------------------------------------------------------------
 
     def write_json(self, path: str) -> None:
-        """summary.json, written case by case (atomically: a temporary file, then renamed)."""
+        """summary.json: the head, then the cases' entries from their spool (atomically: a temporary file,
+        then renamed)."""
         head = {
             "schema_version": SCHEMA_VERSION, "kind": KIND, "evaluated_on": self.evaluated_on, "lang": self.lang,
             "profile": {"id": self.profile.id, "version": self.profile.version} if self.profile else None,
@@ -136,18 +144,8 @@ class Inspection:
             "ranking": [r.slug for r in self.ranking()],
             "trends": self.trends,
         }
-        with atomic_file(path, force=True) as raw:
-            out = io.TextIOWrapper(raw, encoding="utf-8")
-            out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "cases": [\n')
-            for i, case in enumerate(self._case_data()):
-                out.write(("" if i == 0 else ",\n") + json.dumps(case, ensure_ascii=False))
-            out.write("\n ]\n}\n")
-            out.flush()
-            out.detach()  # atomic_file closes and renames the file
-
-    def _case_data(self) -> Iterator[dict[str, Any]]:
-        for r in self.results:
-            data = r.summary_data()
-            if r.error is None:
-                data["findings"] = [dict(zip(ROW, row)) for row in self.rows(r) if row[5] in LISTED or row[10]]
-            yield data
+        with atomic_file(path, force=True) as out:
+            out.write((json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "cases": [\n').encode("utf-8"))
+            self._entries.seek(0)
+            shutil.copyfileobj(self._entries, out, 1 << 20)
+            out.write(b"\n ]\n}\n")

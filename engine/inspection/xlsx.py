@@ -1,9 +1,18 @@
-"""summary.xlsx: the matrix (district × domain), every finding with filters, data quality, waivers, errors."""
+"""summary.xlsx: the matrix (district × domain), every finding with filters, data quality, waivers, errors.
+
+The findings sheet is most of the file (~185 rows a case): the workers render their cases' rows
+(`findings_xml`, with the catalogue's strings shared) and the parent only streams them into the zip.
+"""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
-from .results import ROW, VERDICTS, CaseResult
+from ..model import Catalogue
+from ..profiles import Profile
+from ..vocabulary import Severity, Text, Verdict
+from . import cells
+from .cells import SharedStrings
+from .results import ROW, TIERS, VERDICTS, CaseResult
 from .summary import Inspection
 from .xlsxwriter import Workbook
 
@@ -29,11 +38,78 @@ VERDICT_HEAD = {"zh": {"met": "符合", "gap": "差距", "insufficient_facts": "
                        "not_applicable": "n/a"}}
 
 
-def write_xlsx(inspection: Inspection, path: str) -> None:
-    lang = inspection.lang
-    h, v = HEAD[lang], VERDICT_HEAD[lang]
-    book = Workbook(path)
-    try:
+# Wording the engine gives findings of any district (engine/evaluate.py): shared strings too. A text
+# not in the table is written inline, so a change there costs only size, never correctness.
+_ENGINE_MET = {"zh": "符合要求：", "en": "Met: "}
+_ENGINE_NOT_APPLICABLE = (Text("适用条件不成立", "the condition for applying it does not hold"),
+                          Text("本年度无相关事项", "no such items in the period"),
+                          Text("无适用的事项", "no item the requirement applies to"), Text("不适用", "not applicable"))
+
+
+def shared_strings(catalogue: Catalogue, profile: Profile | None, lang: str) -> SharedStrings:
+    """The findings sheet's strings that the catalogue fixes, built before the fork (workers inherit it)."""
+    selected = [r for r in catalogue.requirements if profile is None or profile.selects(r.id, r.domain)]
+    strings = [*VERDICTS, *TIERS, *(s.value for s in Severity), *(r.domain for r in selected)]
+    strings += [t.get(lang) for t in _ENGINE_NOT_APPLICABLE]
+    for r in selected:
+        strings += [r.id, r.title.get(lang)]
+        for verdict, message in r.messages.items():
+            text = message.get(lang)
+            if verdict is Verdict.NOT_APPLICABLE:  # the reason, as it is
+                strings.append(text)
+            elif "{" not in text:  # a template without placeholders: one wording (Jinja drops a trailing newline)
+                strings.append(text.removesuffix("\n"))
+        if Verdict.MET not in r.messages:
+            strings.append(_ENGINE_MET[lang] + r.expected.get(lang))
+    return SharedStrings(strings)
+
+
+def findings_xml(result: CaseResult, rows: list[tuple[Any, ...]], shared: Mapping[str, int] | None) -> bytes:
+    """A case's rows of the findings sheet (in its worker): district, parent, year, then the ROW."""
+    head = cells.cell(result.district) + cells.cell(result.parent) + cells.cell(result.period)
+    return "".join([cells.row(r, shared, prefix=head) for r in rows]).encode("utf-8")
+
+
+class SummaryBook:
+    """summary.xlsx, begun before the run: the findings sheet takes each case's rendered rows as it comes
+    (in case order), while the workers go on; the other sheets are written at the end."""
+
+    def __init__(self, inspection: Inspection, path: str, shared: SharedStrings | None):
+        self.inspection = inspection
+        h = HEAD[inspection.lang]
+        self._book = Workbook(path, shared, [h[k] for k in ("matrix", "findings", "quality", "waivers", "trends", "errors")])
+        labels = {"id": "id", "requirement": "requirement", "record": "record", "domain": "domain", "severity": "severity",
+                  "verdict": "verdict", "original": "original verdict", "tier": "evidence tier", "title": "title",
+                  "message": "message", "waiver": "waiver"}
+        try:
+            self._findings = self._book.stream(h["findings"], [h["district"], h["parent"], h["period"]] + [labels[k] for k in ROW],
+                                               [12, 10, 6, 17, 22, 10, 16, 10, 12, 12, 14, 30, 60, 24])
+        except BaseException:
+            self._book.abort()
+            raise
+
+    def add(self, result: CaseResult) -> None:
+        """The next case's findings (call in case order)."""
+        if result.rendered.sheet_rows:
+            self._findings.write(result.rendered.sheet, result.rendered.sheet_rows)
+
+    def finish(self) -> None:
+        """The other sheets (after Inspection.finish); then the file appears."""
+        try:
+            self._findings.close()
+            self._rest()
+            self._book.close()
+        except BaseException:
+            self._book.abort()
+            raise
+
+    def abort(self) -> None:
+        self._book.abort()
+
+    def _rest(self) -> None:
+        inspection, book = self.inspection, self._book
+        lang = inspection.lang
+        h, v = HEAD[lang], VERDICT_HEAD[lang]
         domain_cols = [f"{inspection.titles[d].get(lang)}: {v[x]}" for d in inspection.domains for x in VERDICTS]
         domain_cols += [f"{inspection.titles[d].get(lang)}: {h['points'] if inspection.profile else h['share']}"
                         for d in inspection.domains]
@@ -43,11 +119,6 @@ def write_xlsx(inspection: Inspection, path: str) -> None:
         head += [h["verified"], h["dq"], *domain_cols, h["path"]]
         book.sheet(h["matrix"], head, (_matrix_row(inspection, r) for r in inspection.ok),
                    [14, 10, 7] + [8] * (len(head) - 3))
-        labels = {"id": "id", "requirement": "requirement", "record": "record", "domain": "domain", "severity": "severity",
-                  "verdict": "verdict", "original": "original verdict", "tier": "evidence tier", "title": "title",
-                  "message": "message", "waiver": "waiver"}
-        book.sheet(h["findings"], [h["district"], h["parent"], h["period"]] + [labels[k] for k in ROW],
-                   _finding_rows(inspection), [12, 10, 6, 17, 22, 10, 16, 10, 12, 12, 14, 30, 60, 24])
         book.sheet(h["quality"], [h["district"], h["parent"], h["period"], h["check"], h["kind"], h["fact"], "record",
                                   h["message"], h["expected"], h["actual"], h["location"]],
                    ([r.district, r.parent, r.period, q["check"], q["kind"], q["fact"], q["record"], q["message"], q["expected"],
@@ -61,10 +132,6 @@ def write_xlsx(inspection: Inspection, path: str) -> None:
         book.sheet(h["trends"], [h["district"], h["parent"], h["period"], h["gap"], h["share"], h["points"], h["changes"]],
                    _trend_rows(inspection), [12, 10, 6, 8, 10, 8, 60])
         book.sheet(h["errors"], [h["path"], h["error"]], ([r.path, r.error] for r in inspection.failed), [40, 100])
-    except BaseException:
-        book.abort()
-        raise
-    book.close()
 
 
 def _matrix_row(inspection: Inspection, r: CaseResult) -> list[Any]:
@@ -86,12 +153,6 @@ def _matrix_row(inspection: Inspection, r: CaseResult) -> list[Any]:
             row.append(round(100 * c.get("met", 0) / scored, 1) if scored else None)
     row.append(r.path)
     return row
-
-
-def _finding_rows(inspection: Inspection) -> Iterator[list[Any]]:
-    for r in inspection.ok:
-        for row in inspection.rows(r):
-            yield [r.district, r.parent, r.period, *row]
 
 
 def _trend_rows(inspection: Inspection) -> Iterator[list[Any]]:
