@@ -21,12 +21,13 @@ from .waivers import apply_waivers, case_waivers_file, load_waivers
 
 
 def assess(evaluator: Evaluator, case_path: str, only: Iterable[str] | None = None, on: dt.date | None = None,
-           waivers: Iterable[Waiver] = ()) -> Evaluation:
-    """Evaluate the case at `case_path` (a folder or its facts file) as of `on` (default today)."""
+           waivers: Iterable[Waiver] = (), details: bool = True) -> Evaluation:
+    """Evaluate the case at `case_path` (a folder or its facts file) as of `on` (default today);
+    `details`: as Evaluator.evaluate."""
     catalogue = evaluator.catalogue
     case = load_case(case_path, catalogue.facts)
     case = apply_verifications(case, load_verifications(case_verifications_file(case_path), catalogue.facts))
-    evaluation = evaluator.evaluate(case, only=only)
+    evaluation = evaluator.evaluate(case, only=only, details=details)
     beside = load_waivers(case_waivers_file(case_path), catalogue)
     return apply_waivers(evaluation, tuple(beside) + tuple(waivers), on or dt.date.today())
 

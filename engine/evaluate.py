@@ -86,8 +86,11 @@ class Evaluator:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def evaluate(self, case: Case, only: Iterable[str] | None = None, data_checks: bool = True) -> Evaluation:
-        """Data checks first (they never stop an evaluation), then the rules."""
+    def evaluate(self, case: Case, only: Iterable[str] | None = None, data_checks: bool = True,
+                 details: bool = True) -> Evaluation:
+        """Data checks first (they never stop an evaluation), then the rules. Without `details` the
+        findings carry no facts (`Finding.facts` is empty; verdicts, messages and tiers are all there):
+        for runs over many cases that read nothing else, such as an inspection without documents."""
         quality = run_data_checks(self.catalogue, case) if data_checks else ()
         wanted = set(only) if only is not None else None
         requirements = [r for r in self.catalogue.requirements if wanted is None or r.id in wanted]
@@ -109,7 +112,7 @@ class Evaluator:
             by_rule[requirement][label].append(f)
         for req, values, records, alike in pending:
             settled[req.id] = self._outcomes(req, case, values, records, by_rule.get(req.id, {}), alike)
-        findings = [self._finding(req, case, outcome) for req in requirements for outcome in settled[req.id]]
+        findings = [self._finding(req, case, outcome, details) for req in requirements for outcome in settled[req.id]]
         return Evaluation(case, self.catalogue, tuple(findings), quality)
 
     # --- frames ------------------------------------------------------------------------------
@@ -222,20 +225,51 @@ class Evaluator:
 
     # --- findings ----------------------------------------------------------------------------
 
-    def _finding(self, req: Requirement, case: Case, outcome: _Outcome) -> Finding:
+    def _finding(self, req: Requirement, case: Case, outcome: _Outcome, details: bool) -> Finding:
         values = outcome.values or Values()
-        uses, tier = _fact_uses(self.catalogue, req, case, values, outcome.record)
+        record = outcome.record
+        tiers = _var_tiers(req, case, values, record)
+        uses = _fact_uses(self.catalogue, req, case, values, record, tiers) if details else ()
         message = _message(self.catalogue, req, case, outcome, values)
         return Finding(req.id, outcome.verdict, req.severity, req.domain, req.title, message, req.expected,
-                       uses, req.citations, req.remediation, outcome.record.id if outcome.record else None,
-                       req.weakest_confidence, tier)
+                       uses, req.citations, req.remediation, record.id if record else None,
+                       req.weakest_confidence, _decisive_tier(req, case, record, tiers))
 
 
-def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Values,
-               record: Record | None) -> tuple[tuple[FactUse, ...], Tier | None]:
-    """The facts a finding shows, and the weakest evidence tier of those its verdict rests on."""
-    uses = []
+def _var_tiers(req: Requirement, case: Case, values: Values, record: Record | None) -> dict[str, Tier | None]:
+    """The evidence tier behind each variable (None: no value); a computed one has its inputs' weakest."""
     tiers: dict[str, Tier | None] = {}
+    exact, facts = values.exact, case.facts
+    for var in req.vars:
+        kind = var.kind
+        if kind is VarKind.FACT or kind is VarKind.COUNT:
+            fact = facts.get(var.args[0])
+            tiers[var.name] = fact.tier if fact is not None else None
+        elif kind is VarKind.FIELD:
+            if record is not None:
+                holder = facts.get(req.for_each or "")
+                tiers[var.name] = (record.tier(var.args[0], holder.evidence if holder else None)
+                                   if exact.get(var.name) is not None else None)
+        elif kind is not VarKind.DATE_IN_YEAR:
+            tiers[var.name] = weakest_tier(tiers.get(a) for a in var.args) if exact.get(var.name) is not None else None
+    return tiers
+
+
+def _decisive_tier(req: Requirement, case: Case, record: Record | None, tiers: Mapping[str, Tier | None]) -> Tier | None:
+    """The weakest evidence tier of the facts the verdict rests on."""
+    decisive = [tiers.get(name) for name in req.decisive_vars]
+    for clause in req.joins:
+        fact = case.facts.get(clause.records)
+        decisive.append(fact.tier if fact else None)
+    if req.for_each and (holder := case.facts.get(req.for_each)) is not None and record is None:
+        decisive.append(holder.tier)
+    return weakest_tier(decisive)
+
+
+def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Values, record: Record | None,
+               tiers: Mapping[str, Tier | None]) -> tuple[FactUse, ...]:
+    """The facts a finding shows, each with its value as displayed and its evidence."""
+    uses = []
     exact, facts = values.exact, case.facts
     for var in req.vars:
         kind = var.kind
@@ -244,18 +278,12 @@ def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Value
         value = exact.get(var.name)
         if kind is VarKind.FACT:
             fact = facts.get(var.args[0])
-            if fact is None:
-                tiers[var.name] = None
-                uses.append(FactUse(var.args[0], var.label, value, display(value), None, None, None))
-            else:
-                tier = tiers[var.name] = fact.tier
-                uses.append(FactUse(var.args[0], var.label, value, display(value), fact.evidence, tier, fact.verification))
+            uses.append(FactUse(var.args[0], var.label, value, display(value), fact.evidence if fact else None,
+                                tiers[var.name], fact.verification if fact else None))
         elif kind is VarKind.FIELD:
             if record is None:
                 continue
-            holder = facts.get(req.for_each or "")
             name = var.args[0]
-            tiers[var.name] = record.tier(name, holder.evidence if holder else None) if value is not None else None
             uses.append(FactUse(f"{req.for_each}[{record.id}].{name}", var.label, value, display(value), record.evidence,
                                 tiers[var.name], record.verifications.get(name)))
         else:
@@ -265,22 +293,13 @@ def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Value
                 shown = _with_unit(shown, var.unit)
             if var.name in values.approximate:
                 shown = Text(shown.zh + "（按周末推算，未计节假日调休）", shown.en + " (weekends only; holidays not counted)")
-            if kind is VarKind.COUNT:
-                fact = facts.get(var.args[0])
-                tiers[var.name] = fact.tier if fact is not None else None
-            else:
-                tiers[var.name] = weakest_tier(tiers.get(a) for a in var.args) if value is not None else None
             uses.append(FactUse(key, var.label, value, shown, None, tiers[var.name]))
-    decisive = [tiers.get(name) for name in req.decisive_vars]
     for clause in req.joins:
-        fact = case.facts.get(clause.records)
+        fact = facts.get(clause.records)
         uses.append(FactUse(clause.records, catalogue.facts[clause.records].label, fact.value if fact else None,
                             display(fact.value if fact else None), fact.evidence if fact else None,
                             fact.tier if fact else None))
-        decisive.append(fact.tier if fact else None)
-    if req.for_each and (holder := case.facts.get(req.for_each)) is not None and record is None:
-        decisive.append(holder.tier)
-    return tuple(uses), weakest_tier(decisive)
+    return tuple(uses)
 
 
 def _message(catalogue: Catalogue, req: Requirement, case: Case, outcome: _Outcome, values: Values) -> Text:

@@ -205,3 +205,22 @@ def test_alike_record_frames_sent_once_give_the_same_verdicts(population):
         if path.is_dir():
             case = load_case(path, catalogue.facts)
             assert fast.evaluate(case).findings == slow.evaluate(case).findings, path
+
+
+def test_findings_without_details_differ_only_in_their_facts(population):
+    """An inspection without documents skips each finding's fact list; verdicts, messages and tiers
+    must be exactly those of a full evaluation."""
+    from dataclasses import replace
+    from engine.evaluate import Evaluator
+    from engine.facts_loader import load_case
+    from engine.ruleset_loader import load_catalogue
+    catalogue = load_catalogue([str(ROOT / "rulesets")])
+    evaluator = Evaluator(catalogue)
+    paths = [ROOT / "cases" / "macun-2020"] + sorted(p for p in (population / "generated").iterdir() if p.is_dir())
+    for path in paths:
+        case = load_case(path, catalogue.facts)
+        full = evaluator.evaluate(case).findings
+        light = evaluator.evaluate(case, details=False).findings
+        assert all(f.facts == () for f in light)
+        assert any(f.facts for f in full)
+        assert [replace(f, facts=()) for f in full] == list(light), path
