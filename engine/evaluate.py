@@ -49,6 +49,7 @@ class _Plan:
     case_frame: bool  # whether any of its rules matches the case frame
     dependent: tuple[Var, ...]  # the variables that depend on the record (the rest are the same for all)
     kinds: tuple[str, str, str]  # of its case, record and inner-record frames
+    record_fields: tuple[tuple[str, str], ...] | None  # (variable, field) when all dependent ones are fields
 
 
 def _engine_values(values: Mapping[str, Any], names: frozenset[str]) -> dict[str, Any]:
@@ -135,11 +136,21 @@ class Evaluator:
         if req.for_each and req.for_each in case.facts:
             seen: dict[tuple[Any, ...], str] = {}
             dependent, kind = plan.dependent, plan.kinds[1]
+            fields, reads = plan.record_fields, plan.reads
             for record in case.facts[req.for_each].value:
-                rvalues = record_values(req, case, record, values, dependent)
+                if fields is None:
+                    rvalues = record_values(req, case, record, values, dependent)
+                else:  # every dependent variable is a field of the record: read them here
+                    mine = record.fields
+                    exact = dict(values.exact)
+                    for name, field_name in fields:
+                        value = record.id if field_name == "id" else mine.get(field_name)
+                        if value is not None:
+                            exact[name] = value
+                    rvalues = Values(exact, set(values.approximate))
                 records[record.id] = (record, rvalues)
                 own = {v.name: engine_value(rvalues.exact[v.name]) for v in dependent
-                       if v.name in plan.reads and v.name in rvalues.exact}
+                       if v.name in reads and v.name in rvalues.exact}
                 key = tuple(sorted(own.items()))  # the shared part is the same for every record
                 first = seen.get(key)
                 if first is None:
@@ -166,8 +177,11 @@ class Evaluator:
             inner = frozenset(o.field for j in req.joins for c in j.where for o in (c.left, c.right)
                               if isinstance(o, InnerRef))
             kinds = (frame_kind(req, "s"), frame_kind(req, "r"), frame_kind(req, "i"))
+            dependent = record_dependent(req)
+            fields = (tuple((v.name, v.args[0]) for v in dependent)
+                      if all(v.kind is VarKind.FIELD for v in dependent) else None)
             plan = self._plans[req.id] = _Plan(reads, inner, req.for_each is None or req.applies_when is not None,
-                                               record_dependent(req), kinds)
+                                               dependent, kinds, fields)
         return plan
 
     def _not_in_force(self, req: Requirement, period: int) -> Text | None:
@@ -373,16 +387,33 @@ def render_message(req: Requirement, template: str, lang: str, values: Values, r
                 break
         else:
             return "".join(filled)
+    key = (template, lang, record.id if record else "", tuple((v.name, exact.get(v.name)) for v in req.vars))
+    try:
+        known = _rendered.get(key)
+    except TypeError:  # an unhashable value: render it every time
+        key, known = None, None
+    if known is not None:
+        return known
     context: dict[str, Any] = {v.name: display(exact.get(v.name)).get(lang) for v in req.vars}
     context["record"] = record.id if record else ""
     context["raw"] = {v.name: values.exact.get(v.name) for v in req.vars}  # for conditional wording
     try:
-        return _compiled(template).render(context)
+        text = _compiled(template).render(context)
     except jinja2.TemplateError as exc:
         raise InputError([Problem(req.location, f"message template ({lang}): {exc}", field=req.id)]) from exc
     except (TypeError, ValueError, ArithmeticError) as exc:  # e.g. `raw.rate > 50` when the rate is not given
         raise InputError([Problem(req.location, f"message template ({lang}) failed on these facts: {exc}",
                                   field=req.id, suggestion="guard optional values: {% if raw.x is not none and … %}")]) from exc
+    if key is not None:
+        if len(_rendered) > 50_000:
+            _rendered.clear()
+        _rendered[key] = text
+    return text
+
+
+# Jinja rendering costs more than the rest of a finding; the context is a function of the template,
+# the record and the variables' values, and districts often share them (e.g. missing values).
+_rendered: dict[tuple[Any, ...], str] = {}
 
 
 def _missing(catalogue: Catalogue, req: Requirement, case: Case, values: Values, record: Record | None) -> list[Text]:
