@@ -6,15 +6,16 @@ An unknown fact, a value of the wrong type or out of range, or a part above its 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import unicodedata
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .errors import InputError, Location, Problem, did_you_mean
 from .case import Case, District, Evidence, FactValue, Record
-from .model import FactSpec
+from .model import FactSpec, FieldSpec
 from .vocabulary import FactType
 from .schema import Reader, to_decimal, to_decimal_text
 from .yamlio import Document, Path, load_file
@@ -26,6 +27,7 @@ MAX_DIGITS = 15  # significant digits: the engine compares 64-bit floats, exact 
 MAX_PLACES = 4  # decimal places: the engine reads nothing smaller than 0.0001 exactly
 MIN_PERIOD, MAX_PERIOD = 1990, 2100
 EVIDENCE_KEYS = ("document", "doc_number", "url", "page", "quote", "note")
+_EVIDENCE_KEYS = frozenset(EVIDENCE_KEYS)
 _CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -78,40 +80,134 @@ def parse_fact_values(r: Reader, path: Path, vocabulary: Mapping[str, FactSpec])
         r.problem(path, "expected a mapping of fact key -> value")
         return {}
     values: dict[str, FactValue] = {}
-    for key in raw:
+    evidences: dict[tuple[tuple[str, str], ...], Evidence] = {}  # one Evidence per distinct mapping of this case
+    for key, item in raw.items():
         spec = vocabulary.get(key)
         if spec is None:
             r.problem(path + (key,), f"unknown fact '{key}'",
                       did_you_mean(key, vocabulary) or "see `fazhi rules facts` for the vocabulary")
             continue
-        value = _parse_fact(r, path + (key,), spec)
+        value = _parse_fact(r, path + (key,), item, spec, evidences)
         if value is not None:
             values[key] = value
     _check_not_above(r, path, values, vocabulary)
     return dict(sorted(values.items()))
 
 
-def _parse_fact(r: Reader, path: Path, spec: FactSpec) -> FactValue | None:
-    raw = r.get(path)
+# The valid path is the one to make fast: a value of the usual type and in range is converted by a
+# quick check built once per spec, and only anything else goes through parse_value, which converts
+# what people write ('是', '98%') or reports the problem. Paths are built only to report, or to locate
+# a fact; the Reader (which walks the document from its root for every `get`) only reports.
+
+_SLOW = object()  # a quick check's answer for a value it leaves to parse_value
+_NOT_FIELDS = ("id", "evidence")  # keys of a record that are not fields
+
+
+def _bounds(ftype: FactType, minimum: Decimal | None, maximum: Decimal | None) -> tuple[Decimal | None, Decimal | None]:
+    """The range a number must be in: the declared one, else 0.. for counts and 0..100 for percentages."""
+    low = minimum if minimum is not None else (Decimal(0) if ftype in (FactType.INT, FactType.PERCENT) else None)
+    high = maximum if maximum is not None else (Decimal(100) if ftype is FactType.PERCENT else None)
+    return low, high
+
+
+def _quick(ftype: FactType, choices: tuple[str, ...], minimum: Decimal | None,
+           maximum: Decimal | None) -> Callable[[Any], Any]:
+    """A converter giving what parse_value gives for the common, valid forms of a value; _SLOW for any other."""
+    if ftype is FactType.BOOL:
+        return lambda raw: raw if raw is True or raw is False else _SLOW
+    if ftype is FactType.DATE:
+        return lambda raw: raw if type(raw) is dt.date else _SLOW  # a datetime is a date too: not this one
+    if ftype is FactType.TEXT:
+        return lambda raw: raw if type(raw) is str and len(raw) <= MAX_TEXT else _SLOW
+    if ftype is FactType.ENUM:
+        allowed = frozenset(c for c in choices if len(c) <= MAX_TEXT)
+        return lambda raw: raw if type(raw) is str and raw in allowed else _SLOW
+    if ftype in (FactType.INT, FactType.NUMBER, FactType.PERCENT):
+        # A whole number within the limit has too few digits to fail the precision check, and for a whole
+        # number, low <= n <= high is ceil(low) <= n <= floor(high): plain int comparisons. (bool is no int here.)
+        limit = min(int(MAX_MAGNITUDE), 10 ** MAX_DIGITS - 1)
+        low, high = _bounds(ftype, minimum, maximum)
+        try:
+            lo = -limit if low is None else max(-limit, math.ceil(low))
+            hi = limit if high is None else min(limit, math.floor(high))
+        except (ArithmeticError, ValueError):  # a bound that is not a finite number (a spec built in code)
+            return lambda raw: _SLOW
+        if ftype is FactType.INT:
+            return lambda raw: raw if type(raw) is int and lo <= raw <= hi else _SLOW
+        return lambda raw: Decimal(raw) if type(raw) is int and lo <= raw <= hi else _SLOW
+    return lambda raw: _SLOW
+
+
+class _Plan:
+    """What parsing a fact of one spec needs, worked out once per spec (see _plan)."""
+
+    __slots__ = ("body_key", "keys", "records", "convert", "fields", "names")
+
+    def __init__(self, spec: FactSpec):
+        self.records = spec.type is FactType.RECORDS
+        self.body_key = "records" if self.records else "value"
+        self.keys = frozenset((self.body_key, "evidence"))  # of the {value|records, evidence} form
+        self.convert = _quick(spec.type, spec.choices, spec.minimum, spec.maximum)
+        self.fields: dict[str, tuple[FieldSpec, Callable[[Any], Any]]] = {}  # name -> (spec, converter)
+        for f in spec.fields:
+            if f.name not in _NOT_FIELDS:
+                self.fields.setdefault(f.name, (f, _quick(f.type, f.choices, f.minimum, f.maximum)))  # first wins
+        self.names = [f.name for f in spec.fields]
+
+
+# id(spec) -> (spec, plan): keyed by id, as hashing a FactSpec hashes all it holds; the spec is kept
+# with its plan so that its id is not reused while the entry is there. Specs are immutable; the limits
+# (MAX_TEXT for choices, MAX_MAGNITUDE, MAX_DIGITS) are read when a plan is made.
+_PLANS: dict[int, tuple[FactSpec, _Plan]] = {}
+_PLANS_LIMIT = 10_000
+
+
+def _plan(spec: FactSpec) -> _Plan:
+    hit = _PLANS.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    if len(_PLANS) >= _PLANS_LIMIT:
+        _PLANS.clear()
+    plan = _Plan(spec)
+    _PLANS[id(spec)] = (spec, plan)
+    return plan
+
+
+def _where(doc: Document, path: Path) -> Location:
+    """doc.where(path), for a path that is nearly always marked itself."""
+    mark = doc.marks.get(path)
+    return Location(doc.file, mark[0], mark[1]) if mark is not None else doc.where(path)
+
+
+def _parse_fact(r: Reader, path: Path, raw: Any, spec: FactSpec,
+                evidences: dict[tuple[tuple[str, str], ...], Evidence]) -> FactValue | None:
+    """The fact at `path`, whose value is `raw`: a value or list of records, or {value|records, evidence}."""
+    plan = _plan(spec)
     evidence = None
-    body_key = "records" if spec.type is FactType.RECORDS else "value"
     if isinstance(raw, dict):
-        if r.mapping(path, required=(body_key,), optional=("evidence",)) is None:
-            return None
-        evidence = _evidence(r, path + ("evidence",)) if "evidence" in raw else None
-        path = path + (body_key,)
-        raw = raw.get(body_key)
+        if plan.body_key not in raw or not raw.keys() <= plan.keys:
+            r.mapping(path, required=(plan.body_key,), optional=("evidence",))  # reports the keys missing or unknown
+        if "evidence" in raw:
+            evidence = _evidence(r, path + ("evidence",), raw["evidence"], evidences)
+        path = path + (plan.body_key,)
+        raw = raw.get(plan.body_key)
     if raw is None:
         return None  # stated as unknown: same as absent
-    if spec.type is FactType.RECORDS:
-        records = _records(r, path, spec)
-        return FactValue(spec.key, records, evidence, r.doc.where(path)) if records is not None else None
-    value = parse_value(r, path, raw, spec.type, spec.choices, spec.minimum, spec.maximum)
-    return FactValue(spec.key, value, evidence, r.doc.where(path)) if value is not None else None
+    if plan.records:
+        value = _records(r, path, raw, spec, plan, evidences)
+        if value is None:
+            return None
+    else:
+        value = plan.convert(raw)
+        if value is _SLOW:
+            value = parse_value(r, path, raw, spec.type, spec.choices, spec.minimum, spec.maximum)
+            if value is None:
+                return None
+    return FactValue(spec.key, value, evidence, _where(r.doc, path))
 
 
-def _records(r: Reader, path: Path, spec: FactSpec) -> tuple[Record, ...] | None:
-    items = r.get(path)
+def _records(r: Reader, path: Path, items: Any, spec: FactSpec, plan: _Plan,
+             evidences: dict[tuple[tuple[str, str], ...], Evidence]) -> tuple[Record, ...] | None:
     if not isinstance(items, list):
         r.problem(path, f"'{spec.key}' is a list of records; got {type(items).__name__}")
         return None
@@ -119,39 +215,41 @@ def _records(r: Reader, path: Path, spec: FactSpec) -> tuple[Record, ...] | None
         r.problem(path, f"{len(items):,} records; the limit is {MAX_RECORDS:,}", "see docs/limits.md")
         return None
     records, seen = [], {}
-    names = [f.name for f in spec.fields]
+    fields_of = plan.fields
     for i, item in enumerate(items):
-        ipath = path + (i,)
         if not isinstance(item, dict):
-            r.problem(ipath, "each record is a mapping of field -> value")
+            r.problem(path + (i,), "each record is a mapping of field -> value")
             continue
         rid = item.get("id")
         if isinstance(rid, bool) or not isinstance(rid, (str, int)) or not str(rid).strip():
-            r.problem(ipath, "each record needs an 'id'")
+            r.problem(path + (i,), "each record needs an 'id'")
             continue
         rid = str(rid)
         if len(rid) > MAX_TEXT:
-            r.problem(ipath + ("id",), f"an id of {len(rid):,} characters; the limit is {MAX_TEXT:,}")
+            r.problem(path + (i, "id"), f"an id of {len(rid):,} characters; the limit is {MAX_TEXT:,}")
             continue
         if rid in seen:
-            r.problem(ipath + ("id",), f"duplicate record id '{rid}' (also item {seen[rid] + 1})")
+            r.problem(path + (i, "id"), f"duplicate record id '{rid}' (also item {seen[rid] + 1})")
             continue
         seen[rid] = i
         fields: dict[str, Any] = {}
         for name, value in item.items():
-            if name in ("id", "evidence"):
-                continue
-            fspec = spec.field_spec(name)
-            if fspec is None:
-                r.problem(ipath + (name,), f"unknown field '{name}' for {spec.key}",
-                          did_you_mean(name, names) or f"fields: {', '.join(names)}")
+            field = fields_of.get(name)
+            if field is None:
+                if name not in _NOT_FIELDS:
+                    r.problem(path + (i, name), f"unknown field '{name}' for {spec.key}",
+                              did_you_mean(name, plan.names) or f"fields: {', '.join(plan.names)}")
                 continue
             if value is None:
                 continue
-            parsed = parse_value(r, ipath + (name,), value, fspec.type, fspec.choices, fspec.minimum, fspec.maximum)
-            if parsed is not None:
-                fields[name] = parsed
-        evidence = _evidence(r, ipath + ("evidence",)) if "evidence" in item else None
+            parsed = field[1](value)
+            if parsed is _SLOW:
+                fspec = field[0]
+                parsed = parse_value(r, path + (i, name), value, fspec.type, fspec.choices, fspec.minimum, fspec.maximum)
+                if parsed is None:
+                    continue
+            fields[name] = parsed
+        evidence = _evidence(r, path + (i, "evidence"), item["evidence"], evidences) if "evidence" in item else None
         records.append(Record(rid, dict(sorted(fields.items())), evidence))
     return tuple(records)
 
@@ -200,8 +298,7 @@ def parse_value(r: Reader, path: Path, raw: Any, ftype: FactType, choices: tuple
     if ftype is FactType.INT and number != number.to_integral_value():
         r.problem(path, f"expected a whole number, got {raw!r}")
         return None
-    low = minimum if minimum is not None else (Decimal(0) if ftype in (FactType.INT, FactType.PERCENT) else None)
-    high = maximum if maximum is not None else (Decimal(100) if ftype is FactType.PERCENT else None)
+    low, high = _bounds(ftype, minimum, maximum)
     if low is not None and number < low:
         r.problem(path, f"{number} is below the minimum {low}")
         return None
@@ -246,10 +343,17 @@ def _date(r: Reader, path: Path, raw: Any) -> dt.date | None:
     return None
 
 
-def _evidence(r: Reader, path: Path) -> Evidence | None:
-    raw = r.get(path)
+def _evidence(r: Reader, path: Path, raw: Any, evidences: dict[tuple[tuple[str, str], ...], Evidence]) -> Evidence | None:
+    """The evidence at `path`, whose value is `raw`: a quote, or a mapping of EVIDENCE_KEYS to texts."""
     if isinstance(raw, str):
         return Evidence(quote=raw)
+    if type(raw) is dict and all(type(v) is str and v.strip() and k in _EVIDENCE_KEYS for k, v in raw.items()):
+        # the usual form; equal mappings share one Evidence (frozen), as many facts cite the same page
+        key = tuple(raw.items())
+        evidence = evidences.get(key)
+        if evidence is None:
+            evidence = evidences[key] = Evidence(**raw)
+        return evidence
     if r.mapping(path, optional=EVIDENCE_KEYS) is None:
         return None
     return Evidence(**{k: r.string(path + (k,), optional=True) for k in EVIDENCE_KEYS})
