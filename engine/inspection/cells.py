@@ -14,15 +14,21 @@ from xml.sax.saxutils import escape
 
 MAX_TEXT = 32_767  # characters a cell holds
 _BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what `text` must drop or escape
 _BLANK = "<c/>"
+_BLANKS = {None: _BLANK, "": _BLANK}
 
 
 def text(value: str) -> str:
     """A `<t>` element; xml:space only where it matters (leading or trailing blanks)."""
-    value = _BAD.sub("", value)[:MAX_TEXT]
+    if len(value) > MAX_TEXT or _SPECIAL.search(value):  # rare: most texts go in as they are
+        value = _BAD.sub("", value)[:MAX_TEXT]
+        body = escape(value)
+    else:
+        body = value
     if value != value.strip():
-        return f'<t xml:space="preserve">{escape(value)}</t>'
-    return f"<t>{escape(value)}</t>"
+        return f'<t xml:space="preserve">{body}</t>'
+    return f"<t>{body}</t>"
 
 
 def cell(value: Any, shared: Mapping[str, int] | None = None, style: str = "") -> str:
@@ -50,6 +56,32 @@ def row(values: Iterable[Any], shared: Mapping[str, int] | None = None, style: s
     return f"<row>{cells}</row>"
 
 
+def rows(all_values: Iterable[Iterable[Any]], shared: SharedStrings | None = None, prefix: str = "") -> str:
+    """Many `row`s of scalars (no style) at once: a shared string's or a blank's cell is one lookup (the
+    findings sheet's hot path: most of its cells are catalogue strings)."""
+    get = (shared.cells if shared is not None else _BLANKS).get
+    start = f"<row>{prefix}"
+    out: list[str] = []
+    for values in all_values:
+        found = [get(v) or _unshared(v) for v in values]
+        while found and found[-1] == _BLANK:
+            found.pop()
+        if found:
+            out.append(start)
+            out += found
+            out.append("</row>")
+        else:  # no value at all: blanks trimmed from the prefix too
+            out.append(row((), prefix=prefix))
+    return "".join(out)
+
+
+def _unshared(value: Any) -> str:
+    """`cell(value)` for a value not in the table, most often a text: inline, with no more checks."""
+    if type(value) is str:
+        return f'<c t="inlineStr"><is>{text(value)}</is></c>'
+    return cell(value)
+
+
 class SharedStrings:
     """The shared-string table: each string once, its index in the order first given."""
 
@@ -58,6 +90,9 @@ class SharedStrings:
         for s in strings:
             if s and s not in self.index:
                 self.index[s] = len(self.index)
+        # Each string's cell, and a blank's, ready (`rows`); built before the fork, like the index.
+        self.cells: dict[str | None, str] = {s: f'<c t="s"><v>{i}</v></c>' for s, i in self.index.items()}
+        self.cells.update(_BLANKS)
 
     def __len__(self) -> int:
         return len(self.index)

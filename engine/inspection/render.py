@@ -30,6 +30,6 @@ def render(result: CaseResult, shared: SharedStrings | None) -> CaseResult:
     if result.error is not None:
         result.rendered = Rendered(entry, b"", 0, b"")
     else:
-        result.rendered = Rendered(entry, findings_xml(result, rows, shared.index if shared else None), len(rows),
+        result.rendered = Rendered(entry, findings_xml(result, rows, shared), len(rows),
                                    pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
     return result

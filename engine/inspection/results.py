@@ -8,7 +8,6 @@ original verdict. Under a profile the points are the profile's score, with and w
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -62,26 +61,59 @@ class CaseResult:
         return {k: v for k, v in self.__dict__.items() if k not in ("findings", "index", "rendered")}
 
     def summary_entry(self, rows: list[tuple[Any, ...]]) -> bytes:
-        """This case in summary.json's "cases": its data, and the findings that are not met or n/a."""
-        data = self.summary_data()
-        if self.error is None:
-            data["findings"] = [dict(zip(ROW, row)) for row in rows if row[5] in LISTED or row[10]]
-        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+        """This case in summary.json's "cases": its data, and the findings that are not met or n/a
+        (last, as json.dumps would write them; made from pieces, as this runs for every case)."""
+        data = json.dumps(self.summary_data(), ensure_ascii=False)
+        if self.error is not None:
+            return data.encode("utf-8")
+        listed = ", ".join([_finding_json(row) for row in rows if row[5] in LISTED or row[10]])
+        return f'{data[:-1]}, "findings": [{listed}]}}'.encode("utf-8")
+
+
+_string = json.encoder.encode_basestring  # a str as json.dumps(..., ensure_ascii=False) writes it (C)
+_known: dict[str | None, str] = {None: "null"}  # the JSON of strings the catalogue fixes, made once a process
+
+
+def _fixed(value: Any) -> str:
+    """The JSON of a requirement, domain, severity, verdict, tier or title (`_known` lacks it)."""
+    encoded = json.dumps(value, ensure_ascii=False)
+    if type(value) is str:  # only strings: 1, 1.0 and True are one key, three encodings
+        _known[value] = encoded
+    return encoded
+
+
+def _finding_json(row: tuple[Any, ...]) -> str:
+    """json.dumps(dict(zip(ROW, row)), ensure_ascii=False), in a third of the time."""
+    id_, requirement, record, domain, severity, verdict, original, tier, title, message, note = row
+    known = _known.get
+    return (f'{{"id": {_string(id_)}, "requirement": {known(requirement) or _fixed(requirement)}, '
+            f'"record": {"null" if record is None else _string(record)}, "domain": {known(domain) or _fixed(domain)}, '
+            f'"severity": {known(severity) or _fixed(severity)}, "verdict": {known(verdict) or _fixed(verdict)}, '
+            f'"original": {known(original) or _fixed(original)}, "tier": {known(tier) or _fixed(tier)}, '
+            f'"title": {known(title) or _fixed(title)}, "message": {_string(message)}, "waiver": {_string(note)}}}')
 
 
 def compact(index: int, path: str, slug: str, evaluation: Evaluation, score: Score | None, lang: str) -> CaseResult:
+    # Runs for every case in a worker: plain loops and dicts, no Counter per domain, `_value_` for `.value`
+    # (an enum's `.value` is a Python-level descriptor call).
     case = evaluation.case
     verdicts = requirement_verdicts(evaluation.findings)
-    counts = Counter(v.value for v, _ in verdicts.values())
-    by_domain: dict[str, Counter[str]] = {}
+    counts = dict.fromkeys(VERDICTS, 0)
+    by_domain: dict[str, dict[str, int]] = {}
+    before = dict.fromkeys(VERDICTS, 0)  # the waived ones at their original verdict
     for v, f in verdicts.values():
-        by_domain.setdefault(f.domain, Counter())[v.value] += 1
-    before = {rid: (f.original or v) if v is Verdict.WAIVED else v for rid, (v, f) in verdicts.items()}
+        value = v._value_
+        counts[value] += 1
+        domain = by_domain.get(f.domain)
+        if domain is None:
+            domain = by_domain[f.domain] = dict.fromkeys(VERDICTS, 0)
+        domain[value] += 1
+        before[f.original._value_ if v is _WAIVED and f.original is not None else value] += 1
     result = CaseResult(index, path, slug, case.district.name, case.district.parent, case.district.level, case.period)
-    result.counts = {v: counts.get(v, 0) for v in VERDICTS}
-    result.by_domain = {d: {v: c.get(v, 0) for v in VERDICTS} for d, c in by_domain.items()}
-    result.share = _share(v for v, _ in verdicts.values())
-    result.share_without_waivers = _share(before.values())
+    result.counts = counts
+    result.by_domain = by_domain
+    result.share = _share(counts)
+    result.share_without_waivers = _share(before)
     if score is not None:
         result.points = {"total": float(score.total), "max": float(score.maximum),
                          "without_waivers": float(score.without_waivers.total) if score.without_waivers else float(score.total),
@@ -95,36 +127,50 @@ def compact(index: int, path: str, slug: str, evaluation: Evaluation, score: Sco
                        "requested_by": w.requested_by, "approved_by": w.approved_by, "justification": w.justification,
                        "status": waiver_status(w, evaluation), "file": str(w.location) if w.location else ""}
                       for w in evaluation.waivers]
-    district = case.district.name
-    result.findings = [_row(f, district, lang) for f in evaluation.findings]
+    result.findings = _rows(evaluation.findings, case.district.name, lang)
     return result
 
 
-def _row(f: Finding, district: str, lang: str) -> tuple[Any, ...]:
-    note = ""
-    if f.waiver is not None:
-        note = (f"waived until {f.waiver.expires.isoformat()}" if f.verdict is Verdict.WAIVED
-                else f"waiver expired {f.waiver.expires.isoformat()}")
-    return (fingerprint(f.requirement, district, f.record), f.requirement, f.record, f.domain, f.severity.value,
-            f.verdict.value, f.original.value if f.original else None, f.tier.value if f.tier else None,
-            f.title.get(lang), f.message.get(lang), note)
+_WAIVED, _MET, _GAP, _VERIFIED = Verdict.WAIVED, Verdict.MET, Verdict.GAP, Tier.VERIFIED
 
 
-def _share(verdicts: Any) -> float | None:
-    c = Counter(verdicts)
-    scored = c[Verdict.MET] + c[Verdict.GAP] + c[Verdict.INSUFFICIENT]
-    return round(100 * c[Verdict.MET] / scored, 1) if scored else None
+def _rows(findings: tuple[Finding, ...], district: str, lang: str) -> list[tuple[Any, ...]]:
+    """One ROW tuple per finding; the id is the memo item's fingerprint, so runs and memos line up."""
+    text = "en" if lang == "en" else "zh"  # as Text.get
+    return [(fingerprint(f.requirement, district, f.record),
+             f.requirement, f.record, f.domain, f.severity._value_, f.verdict._value_,
+             None if f.original is None else f.original._value_, None if f.tier is None else f.tier._value_,
+             getattr(f.title, text), getattr(f.message, text), "" if f.waiver is None else _note(f))
+            for f in findings]
+
+
+def _note(f: Finding) -> str:
+    expires = f.waiver.expires.isoformat()
+    return f"waived until {expires}" if f.verdict is _WAIVED else f"waiver expired {expires}"
+
+
+def _share(counts: dict[str, int]) -> float | None:
+    scored = counts["met"] + counts["gap"] + counts["insufficient_facts"]
+    return round(100 * counts["met"] / scored, 1) if scored else None
 
 
 def _tiers(evaluation: Evaluation, verdicts: dict[str, tuple[Verdict, Finding]]) -> dict[str, Any]:
     """How much of the result rests on verified facts."""
-    facts = Counter(f.tier.value for f in evaluation.case.facts.values())
-    for f in evaluation.case.facts.values():  # verified record fields count once each
+    facts = dict.fromkeys(TIERS, 0)
+    fields = 0  # verified record fields count once each
+    for f in evaluation.case.facts.values():
+        facts[f.tier._value_] += 1
         if isinstance(f.value, tuple):
-            facts[Tier.VERIFIED.value] += sum(len(r.verifications) for r in f.value)
-    decided = [(v, f) for v, f in verdicts.values() if v in (Verdict.MET, Verdict.GAP)]
-    verified = sum(1 for _, f in decided if f.tier is Tier.VERIFIED)
-    return {"facts": {t: facts.get(t, 0) for t in TIERS}, "decided": len(decided), "decided_verified": verified,
-            "verified_share": round(100 * verified / len(decided), 1) if decided else None,
-            "met_unverified": sum(1 for v, f in decided if v is Verdict.MET and f.tier is not Tier.VERIFIED)}
-
+            for r in f.value:
+                fields += len(r.verifications)
+    facts["verified"] += fields
+    decided = verified = met_unverified = 0
+    for v, f in verdicts.values():
+        if v is _MET or v is _GAP:
+            decided += 1
+            if f.tier is _VERIFIED:
+                verified += 1
+            elif v is _MET:
+                met_unverified += 1
+    return {"facts": facts, "decided": decided, "decided_verified": verified,
+            "verified_share": round(100 * verified / decided, 1) if decided else None, "met_unverified": met_unverified}

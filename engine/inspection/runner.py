@@ -11,6 +11,7 @@ its case's parts of summary.json and summary.xlsx (render.py), so the parent onl
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import time
@@ -45,9 +46,13 @@ class Options:
 _context: dict[str, Any] = {}  # set before the fork; a worker adds its evaluator
 
 
-def _worker_init() -> None:
+def _worker_init(freeze: bool = True) -> None:
     from ..evaluate import Evaluator
     _context["evaluator"] = Evaluator(_context["catalogue"])
+    if freeze:
+        # A pool worker keeps all it holds now (catalogue, compiled rules, shared strings) to its end; frozen,
+        # the cyclic GC no longer traverses it all at every full collection (~7% of run_case).
+        gc.freeze()
 
 
 def _run_batch(batch: list[Task]) -> list[CaseResult]:
@@ -64,7 +69,8 @@ def run_case(index: int, path: str, slug: str) -> CaseResult:
         evaluator = _context["evaluator"]
         profile = options.profile
         only = [r.id for r in evaluator.catalogue.requirements if profile.selects(r.id, r.domain)] if profile else None
-        evaluation = assess(evaluator, path, only=only, on=options.on, waivers=options.waivers)
+        evaluation = assess(evaluator, path, only=only, on=options.on, waivers=options.waivers,
+                            details=options.out is not None)  # the facts of each finding go only into documents
         scored = score(evaluation, profile) if profile else None
         result = compact(index, path, slug, evaluation, scored, options.lang)
         if options.out is not None:
@@ -87,7 +93,7 @@ def run(tasks: list[Task], catalogue: Catalogue, options: Options, jobs: int,
     _context.clear()
     _context.update(catalogue=catalogue, options=options)
     if jobs <= 1 or len(tasks) <= 1:
-        _worker_init()
+        _worker_init(freeze=False)  # this process may go on after the run: frozen objects are never freed
         for task in tasks:
             yield run_case(*task)
         return

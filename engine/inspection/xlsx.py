@@ -5,7 +5,7 @@ The findings sheet is most of the file (~185 rows a case): the workers render th
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
 from ..model import Catalogue
 from ..profiles import Profile
@@ -64,10 +64,10 @@ def shared_strings(catalogue: Catalogue, profile: Profile | None, lang: str) -> 
     return SharedStrings(strings)
 
 
-def findings_xml(result: CaseResult, rows: list[tuple[Any, ...]], shared: Mapping[str, int] | None) -> bytes:
+def findings_xml(result: CaseResult, rows: list[tuple[Any, ...]], shared: SharedStrings | None) -> bytes:
     """A case's rows of the findings sheet (in its worker): district, parent, year, then the ROW."""
     head = cells.cell(result.district) + cells.cell(result.parent) + cells.cell(result.period)
-    return "".join([cells.row(r, shared, prefix=head) for r in rows]).encode("utf-8")
+    return cells.rows(rows, shared, prefix=head).encode("utf-8")
 
 
 class SummaryBook:
