@@ -387,33 +387,16 @@ def render_message(req: Requirement, template: str, lang: str, values: Values, r
                 break
         else:
             return "".join(filled)
-    key = (template, lang, record.id if record else "", tuple((v.name, exact.get(v.name)) for v in req.vars))
-    try:
-        known = _rendered.get(key)
-    except TypeError:  # an unhashable value: render it every time
-        key, known = None, None
-    if known is not None:
-        return known
     context: dict[str, Any] = {v.name: display(exact.get(v.name)).get(lang) for v in req.vars}
     context["record"] = record.id if record else ""
     context["raw"] = {v.name: values.exact.get(v.name) for v in req.vars}  # for conditional wording
     try:
-        text = _compiled(template).render(context)
+        return _compiled(template).render(context)
     except jinja2.TemplateError as exc:
         raise InputError([Problem(req.location, f"message template ({lang}): {exc}", field=req.id)]) from exc
     except (TypeError, ValueError, ArithmeticError) as exc:  # e.g. `raw.rate > 50` when the rate is not given
         raise InputError([Problem(req.location, f"message template ({lang}) failed on these facts: {exc}",
                                   field=req.id, suggestion="guard optional values: {% if raw.x is not none and … %}")]) from exc
-    if key is not None:
-        if len(_rendered) > 50_000:
-            _rendered.clear()
-        _rendered[key] = text
-    return text
-
-
-# Jinja rendering costs more than the rest of a finding; the context is a function of the template,
-# the record and the variables' values, and districts often share them (e.g. missing values).
-_rendered: dict[tuple[Any, ...], str] = {}
 
 
 def _missing(catalogue: Catalogue, req: Requirement, case: Case, values: Values, record: Record | None) -> list[Text]:
