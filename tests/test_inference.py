@@ -153,3 +153,24 @@ def test_an_id_hash_collision_reasserts_the_case_one_fact_at_a_time(engine: Engi
     monkeypatch.setattr(inference._core, "assert_facts", collide)
     assert fired(engine, DECISIONS + REVIEWS) == expected
     assert len(calls) == 1
+
+
+def test_a_collision_in_the_one_by_one_pass_is_retried_with_a_salted_id(engine: Engine, monkeypatch) -> None:
+    import engine.inference as inference
+    expected = fired(engine, DECISIONS + REVIEWS)
+    real_one = inference._core.assert_fact
+    refused: list[str] = []
+
+    def batch_collides(handle, text):  # noqa: ANN001, ANN202
+        return (2, 0)
+
+    def first_try_collides(handle, text):  # noqa: ANN001, ANN202 - each fact's first id "hashes like" another
+        fact = __import__("json").loads(text)
+        if "#" not in fact["id"]:
+            refused.append(fact["id"])
+            return (2, 0)
+        return real_one(handle, text)
+    monkeypatch.setattr(inference._core, "assert_facts", batch_collides)
+    monkeypatch.setattr(inference._core, "assert_fact", first_try_collides)
+    assert fired(engine, DECISIONS + REVIEWS) == expected
+    assert len(refused) == len(DECISIONS + REVIEWS) + 1  # every fact and the sentinel needed a salted id
