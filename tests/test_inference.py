@@ -115,8 +115,8 @@ def test_closing_evaluators_frees_their_rules():
     for _ in range(50):
         with Evaluator(catalogue) as evaluator:
             engine = evaluator.engine
-            assert evaluator.name in engine._names
-        assert evaluator.name not in engine._names
+            assert evaluator.name in engine._loaded
+        assert evaluator.name not in engine._loaded
     start = _rss_kb()
     for _ in range(300):
         with Evaluator(catalogue):
@@ -174,3 +174,17 @@ def test_a_collision_in_the_one_by_one_pass_is_retried_with_a_salted_id(engine: 
     monkeypatch.setattr(inference._core, "assert_fact", first_try_collides)
     assert fired(engine, DECISIONS + REVIEWS) == expected
     assert len(refused) == len(DECISIONS + REVIEWS) + 1  # every fact and the sentinel needed a salted id
+
+
+def test_rules_that_read_a_common_kind_share_a_shard(monkeypatch) -> None:
+    import engine.inference as inference
+    monkeypatch.setattr(inference, "SHARD_REQUIREMENTS", 1)
+    other = RuleSpec("other", "Q", "gap", (Pattern("o", "usage", ("used",), (Comparison(Op.GT, "used", 100),)),))
+    lone = RuleSpec("lone", "S", "gap", (Pattern("o", "memo", ("n",), ()),))
+    shards = inference._shard([UNREVIEWED, OVER_LIMIT, other, lone])
+    assert [[r.id for r in part] for part in shards] == [["unreviewed", "over_limit", "other"], ["lone"]]
+    e = Engine()
+    e.load("x", [UNREVIEWED, OVER_LIMIT, other, lone])
+    facts = DECISIONS + [EngineFact("usage", "U", {"used": 200, "limit": 5}), EngineFact("memo", "M", {"n": 1}),
+                         EngineFact("unread", "Z", {})]
+    assert [f.rule for f in e.evaluate("x", facts)] == ["lone", "other", "over_limit"] + ["unreviewed"] * 3

@@ -224,3 +224,23 @@ def test_findings_without_details_differ_only_in_their_facts(population):
         assert all(f.facts == () for f in light)
         assert any(f.facts for f in full)
         assert [replace(f, facts=()) for f in full] == list(light), path
+
+
+def test_rules_sharded_by_requirement_give_the_verdicts_of_one_ruleset(population, monkeypatch):
+    """The engine splits the catalogue into rulesets of a few requirements (durable-rules' cost per fact
+    grows with its ruleset); one ruleset for everything must give the very same findings."""
+    import engine.inference as inference
+    from engine.evaluate import Evaluator
+    from engine.facts_loader import load_case
+    from engine.ruleset_loader import load_catalogue
+    catalogue = load_catalogue([str(ROOT / "rulesets")])
+    engine = inference.Engine()
+    sharded = Evaluator(catalogue, engine)
+    assert len(engine._loaded[sharded.name].shards) > 5
+    monkeypatch.setattr(inference, "SHARD_REQUIREMENTS", 10_000)
+    whole = Evaluator(catalogue, engine)
+    assert len(engine._loaded[whole.name].shards) == 1
+    paths = [ROOT / "cases" / "macun-2020"] + sorted(p for p in (population / "generated").iterdir() if p.is_dir())
+    for path in paths:
+        case = load_case(path, catalogue.facts)
+        assert sharded.evaluate(case).findings == whole.evaluate(case).findings, path
