@@ -138,8 +138,12 @@ class Evaluator:
             dependent, kind = plan.dependent, plan.kinds[1]
             fields, reads = plan.record_fields, plan.reads
             for record in case.facts[req.for_each].value:
+                own = {}  # the engine values of the record's own variables that rules test
                 if fields is None:
                     rvalues = record_values(req, case, record, values, dependent)
+                    for v in dependent:
+                        if v.name in reads and v.name in rvalues.exact:
+                            own[v.name] = engine_value(rvalues.exact[v.name])
                 else:  # every dependent variable is a field of the record: read them here
                     mine = record.fields
                     exact = dict(values.exact)
@@ -147,10 +151,10 @@ class Evaluator:
                         value = record.id if field_name == "id" else mine.get(field_name)
                         if value is not None:
                             exact[name] = value
+                            if name in reads:
+                                own[name] = engine_value(value)
                     rvalues = Values(exact, set(values.approximate))
                 records[record.id] = (record, rvalues)
-                own = {v.name: engine_value(rvalues.exact[v.name]) for v in dependent
-                       if v.name in reads and v.name in rvalues.exact}
                 key = tuple(sorted(own.items()))  # the shared part is the same for every record
                 first = seen.get(key)
                 if first is None:
