@@ -49,7 +49,6 @@ class _Plan:
     case_frame: bool  # whether any of its rules matches the case frame
     dependent: tuple[Var, ...]  # the variables that depend on the record (the rest are the same for all)
     kinds: tuple[str, str, str]  # of its case, record and inner-record frames
-    record_fields: tuple[tuple[str, str], ...] | None  # (variable, field) when all dependent ones are fields
 
 
 def _engine_values(values: Mapping[str, Any], names: frozenset[str]) -> dict[str, Any]:
@@ -72,7 +71,8 @@ class Evaluator:
         self.engine = engine or shared_engine()
         self.name = f"catalogue-{next(_names)}"
         rules = [rule for req in catalogue.requirements for rule in compile_requirement(req)]
-        case_rules = [rule.id for rule in rules if rule.patterns[0].kind.startswith("s:")]  # refs are read for records only
+        case_kinds = {frame_kind(req, "s") for req in catalogue.requirements}
+        case_rules = [rule.id for rule in rules if rule.patterns[0].kind in case_kinds]  # refs are read for records only
         self.engine.load(self.name, rules, names_only=case_rules)
         self._plans: dict[str, _Plan] = {}
         self._in_force: dict[tuple[str, int], Text | None] = {}
@@ -136,24 +136,11 @@ class Evaluator:
         if req.for_each and req.for_each in case.facts:
             seen: dict[tuple[Any, ...], str] = {}
             dependent, kind = plan.dependent, plan.kinds[1]
-            fields, reads = plan.record_fields, plan.reads
+            reads = plan.reads
             for record in case.facts[req.for_each].value:
-                own = {}  # the engine values of the record's own variables that rules test
-                if fields is None:
-                    rvalues = record_values(req, case, record, values, dependent)
-                    for v in dependent:
-                        if v.name in reads and v.name in rvalues.exact:
-                            own[v.name] = engine_value(rvalues.exact[v.name])
-                else:  # every dependent variable is a field of the record: read them here
-                    mine = record.fields
-                    exact = dict(values.exact)
-                    for name, field_name in fields:
-                        value = record.id if field_name == "id" else mine.get(field_name)
-                        if value is not None:
-                            exact[name] = value
-                            if name in reads:
-                                own[name] = engine_value(value)
-                    rvalues = Values(exact, set(values.approximate))
+                rvalues = record_values(req, case, record, values, dependent)
+                own = {v.name: engine_value(rvalues.exact[v.name]) for v in dependent  # the record's own, as tested
+                       if v.name in reads and v.name in rvalues.exact}
                 records[record.id] = (record, rvalues)
                 key = tuple(sorted(own.items()))  # the shared part is the same for every record
                 first = seen.get(key)
@@ -181,11 +168,8 @@ class Evaluator:
             inner = frozenset(o.field for j in req.joins for c in j.where for o in (c.left, c.right)
                               if isinstance(o, InnerRef))
             kinds = (frame_kind(req, "s"), frame_kind(req, "r"), frame_kind(req, "i"))
-            dependent = record_dependent(req)
-            fields = (tuple((v.name, v.args[0]) for v in dependent)
-                      if all(v.kind is VarKind.FIELD for v in dependent) else None)
             plan = self._plans[req.id] = _Plan(reads, inner, req.for_each is None or req.applies_when is not None,
-                                               dependent, kinds, fields)
+                                               record_dependent(req), kinds)
         return plan
 
     def _not_in_force(self, req: Requirement, period: int) -> Text | None:

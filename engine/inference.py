@@ -10,8 +10,8 @@ This is the only module that imports durable-rules. Its sharp edges, and how eac
   `$and` ends with an always-true equality on the constant `_e`.
 - An absent right-hand property does not fail a comparison: every field a rule reads is guarded by
   `$ex` first (the compiler lists them in `Pattern.present`).
-- More than 1,024 live sessions per ruleset raise MemoryError: one session per evaluation, deleted
-  afterwards.
+- More than 1,024 live sessions per ruleset raise MemoryError: one session per evaluation in each
+  shard it uses, deleted afterwards.
 - One alpha node may feed at most 255 rules: rules are grouped under several sentinels.
 - One fact id hash collision (32-bit, upstream #376) refuses a whole batch: the case is asserted again,
   one fact at a time with salted ids.
@@ -216,7 +216,6 @@ class Engine:
         return fired
 
 
-
 def _read(messages: str, names_only: frozenset[str]) -> Fired:
     """What fired, from one match: `{"<rule>": {"<alias>": {fact}, …}}` (a list of such frames for a
     rule that collects several)."""
@@ -320,7 +319,7 @@ def _shard(rules: Sequence[RuleSpec]) -> list[list[RuleSpec]]:
             index = len(merged) - 1
         else:
             index = targets[0]
-            for other in reversed(targets[1:]):  # fold the others into the first, keeping rule order
+            for other in reversed(targets[1:]):  # fold the others into the first
                 merged[index] += merged[other]
                 merged[other] = []
             merged[index] += part
