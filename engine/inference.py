@@ -24,7 +24,6 @@ from __future__ import annotations
 import copy
 import itertools
 import json
-import re
 import threading
 import uuid
 from dataclasses import dataclass
@@ -206,13 +205,17 @@ class Engine:
         fired: list[Fired] = []
         result = _core_call(_core.start_action_for_state, handle, state) if state else None
         messages = result[1] if result else None
+        complete_and_start = _core.complete_and_start_action
         while messages:
             try:
                 fired.append(_read(messages, plain))
             except Exception:
                 _core.abandon_action(handle, state)
                 raise
-            messages = _core_call(_core.complete_and_start_action, handle, state)
+            try:
+                messages = complete_and_start(handle, state)
+            except _core.error as exc:
+                raise InferenceError(f"the engine failed: {exc}") from exc
         return fired
 
 
@@ -231,21 +234,32 @@ def _read(messages: str, names_only: frozenset[str]) -> Fired:
     return Fired(rule, refs)
 
 
-_FRAMES = re.compile(r'"([^"\\]+)":\{"kind": "(?:[^"\\]|\\.)*", "ref": "((?:[^"\\]|\\.)*)"')
+_FACT_START = '":{"kind": "'  # how every data fact in a match begins (`_engine_fact` writes `kind` first)
+_REF_START = '", "ref": "'
 
 
 def _quick_refs(messages: str) -> tuple[tuple[str, str], ...] | None:
     """The (alias, ref) pairs of a single match without decoding all of it. durable-rules hands back
     each fact's text as it was asserted, and `_engine_fact` writes `kind` and `ref` first, so every
-    data fact appears as `"<alias>":{"kind": "…", "ref": "…"`; the sentinel starts with `sid`. A bare
-    `"` cannot occur inside a JSON string, so the pattern only matches structure. Anything else
-    (a list of frames, another layout) returns None and is decoded in full."""
+    data fact appears as `"<alias>":{"kind": "…", "ref": "…"`; the sentinel starts with `sid`. Inside
+    a JSON string every `"` is escaped, so these markers only match structure. Anything else (a list
+    of frames, an escape in a kind or ref, another layout) returns None and is decoded in full."""
     if messages.startswith("[", messages.find('":', 2) + 2):
         return None
-    found = _FRAMES.findall(messages)
+    found = []
+    at = messages.find(_FACT_START)
+    while at >= 0:
+        alias_start = messages.rfind('"', 0, at) + 1
+        ref_start = messages.find(_REF_START, at + 12)
+        ref_end = messages.find('"', ref_start + 11)
+        if ref_start < 0 or ref_end < 0 or "\\" in messages[at:ref_end]:
+            return None
+        found.append((messages[alias_start:at], messages[ref_start + 11:ref_end]))
+        at = messages.find(_FACT_START, ref_end)
     if not found:
         return None
-    return tuple(sorted((alias, json.loads(f'"{ref}"') if "\\" in ref else ref) for alias, ref in found))
+    found.sort()
+    return tuple(found)
 
 
 class _Collision(Exception):

@@ -140,6 +140,17 @@ def test_refs_read_from_the_match_text_equal_a_full_decode(engine: Engine, ref: 
     assert ("reviewed_before", (("j", ref + "r"), ("o", ref))) in quick
 
 
+def test_refs_are_read_without_decoding_for_plain_refs_and_decoded_otherwise() -> None:
+    from engine.inference import _quick_refs
+    sentinel = '"go":{"sid": "s", "id": "go0", "kind": "go!", "grp": 0, "_e": 1}'
+    plain = ('{"R|gap|0":{%s,"o":{"kind": "r:R", "ref": "DE1", "sid": "s", "id": "f3", "_e": 1, "n": "x"},'
+             '"j":{"kind": "i:R", "ref": "A 2", "sid": "s", "id": "f9", "_e": 1}}}' % sentinel)
+    assert _quick_refs(plain) == (("j", "A 2"), ("o", "DE1"))
+    escaped = '{"R|gap|0":{%s,"o":{"kind": "r:R", "ref": "D\\"1", "sid": "s", "id": "f3", "_e": 1}}}' % sentinel
+    assert _quick_refs(escaped) is None  # decoded in full instead
+    assert _quick_refs('{"R|gap|0":[{%s}]}' % sentinel) is None  # a list of frames
+
+
 def test_an_id_hash_collision_reasserts_the_case_one_fact_at_a_time(engine: Engine, monkeypatch) -> None:
     import engine.inference as inference
     expected = fired(engine, DECISIONS + REVIEWS)
