@@ -446,10 +446,10 @@ def _read(text: str, file: str, converter: _Converter) -> int:
         return anchor
 
     scalar, start, end, alias = converter.scalar, converter.start, converter.end, converter.alias
-    # The usual scalar (a cached value, as a new key, a key's value or an item, before any anchor) is
-    # converted here as converter.scalar would, without the call: most events are such scalars. Before
-    # the first anchor nothing has been expanded, so the converter's limits cannot be met and its count
-    # of nodes is kept here (`converted`) until then.
+    # The usual node (a plain collection or cached scalar, as a new key, a key's value or an item, before
+    # any anchor) is converted here as converter.scalar/start would, without the call: nearly every event
+    # is one. Before the first anchor nothing has been expanded, so the converter's limits cannot be met;
+    # its count of nodes is kept here (`converted`) until then. Anything else goes to the converter.
     stack, marks, values = converter.stack, converter.marks, _VALUES
     frame = stack[-1]  # the converter's innermost open collection
     converted = 0
@@ -533,7 +533,7 @@ def _read(text: str, file: str, converter: _Converter) -> int:
                 opened, count, limit, opened_anchor = event, 0, max_items * 2 if cls is _MAP_START else max_items, anchor
                 building = building and refused is None
                 state = frame[2] if building and not recording and not converter.skip and event.tag is None else None
-                if state == _VALUE or state == _ITEM:  # the usual collection, placed as converter.start would
+                if state == _VALUE or state == _ITEM:  # as converter.start would
                     value = {} if cls is _MAP_START else []
                     mark = event.start_mark
                     if state == _VALUE:
