@@ -221,10 +221,11 @@ def _records(r: Reader, path: Path, items: Any, spec: FactSpec, plan: _Plan,
             r.problem(path + (i,), "each record is a mapping of field -> value")
             continue
         rid = item.get("id")
-        if isinstance(rid, bool) or not isinstance(rid, (str, int)) or not str(rid).strip():
-            r.problem(path + (i,), "each record needs an 'id'")
-            continue
-        rid = str(rid)
+        if type(rid) is not str or not rid.strip():  # the usual id is text: the rest only for any other
+            if isinstance(rid, bool) or not isinstance(rid, (str, int)) or not str(rid).strip():
+                r.problem(path + (i,), "each record needs an 'id'")
+                continue
+            rid = str(rid)
         if len(rid) > MAX_TEXT:
             r.problem(path + (i, "id"), f"an id of {len(rid):,} characters; the limit is {MAX_TEXT:,}")
             continue
@@ -347,13 +348,16 @@ def _evidence(r: Reader, path: Path, raw: Any, evidences: dict[tuple[tuple[str, 
     """The evidence at `path`, whose value is `raw`: a quote, or a mapping of EVIDENCE_KEYS to texts."""
     if isinstance(raw, str):
         return Evidence(quote=raw)
-    if type(raw) is dict and all(type(v) is str and v.strip() and k in _EVIDENCE_KEYS for k, v in raw.items()):
-        # the usual form; equal mappings share one Evidence (frozen), as many facts cite the same page
-        key = tuple(raw.items())
-        evidence = evidences.get(key)
-        if evidence is None:
-            evidence = evidences[key] = Evidence(**raw)
-        return evidence
+    if type(raw) is dict and raw.keys() <= _EVIDENCE_KEYS:
+        for text in raw.values():  # a loop: all() over a generator costs more than the rest of this
+            if type(text) is not str or not text.strip():
+                break
+        else:  # the usual form; equal mappings share one Evidence (frozen), as many facts cite the same page
+            key = tuple(raw.items())
+            evidence = evidences.get(key)
+            if evidence is None:
+                evidence = evidences[key] = Evidence(**raw)
+            return evidence
     if r.mapping(path, optional=EVIDENCE_KEYS) is None:
         return None
     return Evidence(**{k: r.string(path + (k,), optional=True) for k in EVIDENCE_KEYS})
