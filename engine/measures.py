@@ -40,11 +40,12 @@ def record_values(req: Requirement, case: Case, record: Record, scalar: Values |
     the record (`dependent`, from record_dependent) are computed: the others are the same for every record."""
     if scalar is None:
         return _values(req, case, record)
-    out = Values(dict(scalar.exact), set(scalar.approximate))
+    exact = dict(scalar.exact)
+    out = Values(exact, set(scalar.approximate))
     for var in record_dependent(req) if dependent is None else dependent:
         value = _value(var, case, record, out)
         if value is not None:
-            out.exact[var.name] = value
+            exact[var.name] = value
     return out
 
 
