@@ -289,7 +289,7 @@ class Evaluator:
         """The records a rule fired for: each frame it fired on stands for its alike records."""
         out: set[str] = set()
         for f in fired or ():
-            ref = dict(f.refs)["o"]
+            ref = dict(f.refs)["o"]  # the record frame it matched (any other alias is an inner record)
             out.update(alike.get(ref, (ref,)))
         return out
 

@@ -116,17 +116,21 @@ def workdays_between(start: dt.date, end: dt.date) -> tuple[int, bool]:
         return -count, exact
     if start == end:
         return 0, True
-    first = start + dt.timedelta(days=1)
+    first = start + _ONE_DAY
     years = [_year_workdays(y) for y in range(first.year, end.year + 1)]
-    if all(y is not None for y in years):  # every year on the official calendar: exact
-        before_first = years[0][first.timetuple().tm_yday - 1]  # type: ignore[index]
-        through_end = years[-1][end.timetuple().tm_yday]  # type: ignore[index]
-        full = sum(y[-1] for y in years[:-1])  # type: ignore[index]
+    if None not in years:  # every year on the official calendar: exact
+        # days of the year from ordinals: date.timetuple() cost more than the rest of this function
+        before_first = years[0][first.toordinal() - dt.date(first.year, 1, 1).toordinal()]  # type: ignore[index]
+        through_end = years[-1][end.toordinal() - dt.date(end.year, 1, 1).toordinal() + 1]  # type: ignore[index]
+        full = sum([y[-1] for y in years[:-1]])  # type: ignore[index]
         return full + through_end - before_first, True
     days = (end - first).days + 1
     weeks, rest = divmod(days, 7)
     count = weeks * 5 + sum(1 for i in range(rest) if (first + dt.timedelta(days=weeks * 7 + i)).weekday() < 5)
     return count, False
+
+
+_ONE_DAY = dt.timedelta(days=1)
 
 
 @functools.lru_cache(maxsize=None)
