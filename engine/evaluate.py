@@ -289,8 +289,9 @@ class Evaluator:
         """The records a rule fired for: each frame it fired on stands for its alike records."""
         out: set[str] = set()
         for f in fired or ():
-            ref = dict(f.refs)["o"]  # the record frame it matched (any other alias is an inner record)
-            out.update(alike.get(ref, (ref,)))
+            for alias, ref in f.refs:
+                if alias == "o":  # the record frame it matched (any other alias is an inner record)
+                    out.update(alike.get(ref, (ref,)))
         return out
 
     # --- findings ----------------------------------------------------------------------------
