@@ -20,9 +20,11 @@ from .results import DataQualityFinding, FactUse
 from .vocabulary import Text
 
 
-def run_data_checks(catalogue: Catalogue, case: Case) -> tuple[DataQualityFinding, ...]:
+def run_data_checks(catalogue: Catalogue, case: Case,
+                    checks: tuple[DataCheck, ...] | None = None) -> tuple[DataQualityFinding, ...]:
+    """`checks`: catalogue.data_checks, when the caller keeps them (they are gathered from every fact)."""
     findings: list[DataQualityFinding] = []
-    for check in catalogue.data_checks:
+    for check in catalogue.data_checks if checks is None else checks:
         try:
             findings += _RUNNERS[check.kind](catalogue, case, check)
         except (ArithmeticError, TypeError, ValueError, KeyError) as exc:  # a check must never stop an evaluation

@@ -5,9 +5,8 @@ import datetime as dt
 import functools
 import itertools
 import re
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 import jinja2
 import jinja2.sandbox
@@ -50,13 +49,73 @@ class _Plan:
     dependent: tuple[Var, ...]  # the variables that depend on the record (the rest are the same for all)
     kinds: tuple[str, str, str]  # of its case, record and inner-record frames
 
+    @functools.cached_property
+    def tested_dependent(self) -> tuple[str, ...]:
+        """The record-dependent variables its rules test, in a fixed order (a record's frame key)."""
+        return tuple(v.name for v in self.dependent if v.name in self.reads)
+
 
 def _engine_values(values: Mapping[str, Any], names: frozenset[str]) -> dict[str, Any]:
     return {name: engine_value(v) for name, v in values.items() if name in names}
 
 
+_DERIVED = (VarKind.PERCENT, VarKind.DAYS, VarKind.WORKDAYS)
+_Slots = tuple  # a plain message template: text at even items, at odd items a variable's name or None (the record's id)
+
+
 @dataclass(frozen=True)
-class _Outcome:
+class _Wording:
+    """What the findings of one requirement need besides the case, worked out once instead of per finding."""
+
+    tier_facts: tuple[str, ...]  # the facts whose tier the verdict rests on: decisive fact and count variables, joins
+    tier_fields: tuple[tuple[str, str], ...]  # (variable, field) of the decisive record fields
+    missing: tuple[tuple[str, Text, bool], ...]  # decisive variables read from the case: name, label, is a record field
+    messages: Mapping[Verdict, tuple[_Slots | None, _Slots | None]]  # (zh, en) plain templates; None: Jinja renders it
+    met: Text  # the message of a met finding without a template
+
+
+def _wording(req: Requirement) -> _Wording:
+    decisive = req.decisive_vars
+    # a computed variable's tier is the weakest of its inputs', which are decisive too: it adds nothing to the weakest
+    read = [v for v in req.vars if v.name in decisive and v.kind not in _DERIVED]
+    tier_facts = [v.args[0] for v in read if v.kind is VarKind.FACT or v.kind is VarKind.COUNT]
+    tier_facts += [clause.records for clause in req.joins]
+    names = frozenset(v.name for v in req.vars)
+    return _Wording(
+        tuple(dict.fromkeys(tier_facts)),
+        tuple((v.name, v.args[0]) for v in read if v.kind is VarKind.FIELD),
+        tuple((v.name, v.label, v.kind is VarKind.FIELD) for v in read),
+        {verdict: (_slots(text.zh, names), _slots(text.en, names)) for verdict, text in req.messages.items()},
+        Text("符合要求：" + req.expected.zh, "Met: " + req.expected.en))
+
+
+def _slots(template: str, names: frozenset[str]) -> _Slots | None:
+    """A plain template with each name resolved as render_message resolves it; None when it needs Jinja."""
+    parts = _plain(template)
+    if parts is None:
+        return None
+    slots: list[str | None] = list(parts)
+    for i in range(1, len(parts), 2):
+        if parts[i] not in names:
+            if parts[i] != "record":
+                return None  # an unknown name: Jinja reports it
+            slots[i] = None
+    return tuple(slots)
+
+
+def _fill(slots: _Slots, exact: Mapping[str, Any], record: Record | None, english: bool) -> str:
+    filled = list(slots)
+    for i in range(1, len(slots), 2):
+        name = slots[i]
+        if name is None:
+            filled[i] = record.id if record else ""
+        else:
+            shown = display(exact.get(name))
+            filled[i] = shown.en if english else shown.zh
+    return "".join(filled)
+
+
+class _Outcome(NamedTuple):  # a tuple: hundreds are made per case, and only this module reads them
     verdict: Verdict
     record: Record | None = None
     values: Values | None = None
@@ -74,7 +133,10 @@ class Evaluator:
         case_kinds = {frame_kind(req, "s") for req in catalogue.requirements}
         case_rules = [rule.id for rule in rules if rule.patterns[0].kind in case_kinds]  # refs are read for records only
         self.engine.load(self.name, rules, names_only=case_rules)
+        self._rule_labels = {rule.id: (rule.requirement, rule.label) for rule in rules}  # what a fired rule decides
+        self._data_checks = catalogue.data_checks  # gathered from every fact declaration: once, not per case
         self._plans: dict[str, _Plan] = {}
+        self._wordings: dict[str, _Wording] = {}
         self._in_force: dict[tuple[str, int], Text | None] = {}
 
     def close(self) -> None:
@@ -92,7 +154,7 @@ class Evaluator:
         """Data checks first (they never stop an evaluation), then the rules. Without `details` the
         findings carry no facts (`Finding.facts` is empty; verdicts, messages and tiers are all there):
         for runs over many cases that read nothing else, such as an inspection without documents."""
-        quality = run_data_checks(self.catalogue, case) if data_checks else ()
+        quality = run_data_checks(self.catalogue, case, self._data_checks) if data_checks else ()
         wanted = set(only) if only is not None else None
         requirements = [r for r in self.catalogue.requirements if wanted is None or r.id in wanted]
         facts: list[EngineFact] = []
@@ -107,10 +169,10 @@ class Evaluator:
             facts += frames
             pending.append((req, values, records, alike))
         fired = self.engine.evaluate(self.name, facts) if facts else []
-        by_rule: dict[str, dict[str, list[Fired]]] = defaultdict(lambda: defaultdict(list))
+        by_rule: dict[str, dict[str, list[Fired]]] = {}
         for f in fired:
-            requirement, label, _ = f.rule.split("|")
-            by_rule[requirement][label].append(f)
+            requirement, label = self._rule_labels[f.rule]
+            by_rule.setdefault(requirement, {}).setdefault(label, []).append(f)
         for req, values, records, alike in pending:
             settled[req.id] = self._outcomes(req, case, values, records, by_rule.get(req.id, {}), alike)
         findings = [self._finding(req, case, outcome, details) for req in requirements for outcome in settled[req.id]]
@@ -135,14 +197,16 @@ class Evaluator:
         alike: dict[str, list[str]] = {}
         if req.for_each and req.for_each in case.facts:
             seen: dict[tuple[Any, ...], str] = {}
-            dependent, kind = plan.dependent, plan.kinds[1]
-            reads = plan.reads
+            dependent, kind, tested = plan.dependent, plan.kinds[1], plan.tested_dependent
             for record in case.facts[req.for_each].value:
                 rvalues = record_values(req, case, record, values, dependent)
-                own = {v.name: engine_value(rvalues.exact[v.name]) for v in dependent  # the record's own, as tested
-                       if v.name in reads and v.name in rvalues.exact}
+                exact = rvalues.exact
+                own = {}  # the record's own values, as tested
+                for name in tested:
+                    if name in exact:
+                        own[name] = engine_value(exact[name])
                 records[record.id] = (record, rvalues)
-                key = tuple(sorted(own.items()))  # the shared part is the same for every record
+                key = tuple(own.items())  # in the same order for every record; the shared part is the same for all
                 first = seen.get(key)
                 if first is None:
                     seen[key] = record.id
@@ -206,36 +270,43 @@ class Evaluator:
             return [_Outcome(Verdict.INSUFFICIENT, values=values)]
         if not records:
             return [_Outcome(Verdict.NOT_APPLICABLE, values=values, reason=Text("本年度无相关事项", "no such items in the period"))]
-        state: dict[str, set[str]] = defaultdict(set)
-        for label in (MET, GAP, RECORD_NOT_APPLIES):
-            for f in fired.get(label, []):
-                ref = dict(f.refs)["o"]
-                for rid in alike.get(ref, (ref,)):
-                    state[rid].add(label)
-        gaps = [rid for rid in records if GAP in state[rid]]
-        if any(MET in state[rid] for rid in gaps):
+        met, gap, not_applies = (self._fired_records(fired.get(label), alike) for label in (MET, GAP, RECORD_NOT_APPLIES))
+        gaps = [rid for rid in records if rid in gap]
+        if any(rid in met for rid in gaps):
             raise InferenceError(f"{req.id}: both met and gap fired for one record")
-        undecided = [rid for rid in records if not state[rid]]
+        undecided = [rid for rid in records if rid not in met and rid not in gap and rid not in not_applies]
         if gaps:  # the gaps, and the records that still lack facts (so a memo item is not closed on silence)
-            return ([_Outcome(Verdict.GAP, records[rid][0], records[rid][1]) for rid in gaps]
-                    + [_Outcome(Verdict.INSUFFICIENT, records[rid][0], records[rid][1]) for rid in undecided])
+            return ([_Outcome(Verdict.GAP, *records[rid]) for rid in gaps]
+                    + [_Outcome(Verdict.INSUFFICIENT, *records[rid]) for rid in undecided])
         if undecided:
-            return [_Outcome(Verdict.INSUFFICIENT, records[rid][0], records[rid][1]) for rid in undecided]
-        if all(state[rid] == {RECORD_NOT_APPLIES} for rid in records):
+            return [_Outcome(Verdict.INSUFFICIENT, *records[rid]) for rid in undecided]
+        if not any(rid in met for rid in records):  # every record decided, none met: all were not applicable
             return [_Outcome(Verdict.NOT_APPLICABLE, values=values, reason=Text("无适用的事项", "no item the requirement applies to"))]
         return [_Outcome(Verdict.MET, values=values)]
+
+    @staticmethod
+    def _fired_records(fired: list[Fired] | None, alike: Mapping[str, list[str]]) -> set[str]:
+        """The records a rule fired for: each frame it fired on stands for its alike records."""
+        out: set[str] = set()
+        for f in fired or ():
+            for alias, ref in f.refs:
+                if alias == "o":  # the record frame it matched (any other alias is an inner record)
+                    out.update(alike.get(ref, (ref,)))
+        return out
 
     # --- findings ----------------------------------------------------------------------------
 
     def _finding(self, req: Requirement, case: Case, outcome: _Outcome, details: bool) -> Finding:
+        wording = self._wordings.get(req.id)
+        if wording is None:
+            wording = self._wordings[req.id] = _wording(req)
         values = outcome.values or Values()
         record = outcome.record
-        tiers = _var_tiers(req, case, values, record)
-        uses = _fact_uses(self.catalogue, req, case, values, record, tiers) if details else ()
-        message = _message(self.catalogue, req, case, outcome, values)
+        uses = _fact_uses(self.catalogue, req, case, values, record, _var_tiers(req, case, values, record)) if details else ()
+        message = _message(self.catalogue, req, wording, case, outcome, values)
         return Finding(req.id, outcome.verdict, req.severity, req.domain, req.title, message, req.expected,
                        uses, req.citations, req.remediation, record.id if record else None,
-                       req.weakest_confidence, _decisive_tier(req, case, record, tiers))
+                       req.weakest_confidence, _decisive_tier(req, wording, case, record, values.exact))
 
 
 def _var_tiers(req: Requirement, case: Case, values: Values, record: Record | None) -> dict[str, Tier | None]:
@@ -257,15 +328,19 @@ def _var_tiers(req: Requirement, case: Case, values: Values, record: Record | No
     return tiers
 
 
-def _decisive_tier(req: Requirement, case: Case, record: Record | None, tiers: Mapping[str, Tier | None]) -> Tier | None:
-    """The weakest evidence tier of the facts the verdict rests on."""
-    decisive = [tiers.get(name) for name in req.decisive_vars]
-    for clause in req.joins:
-        fact = case.facts.get(clause.records)
-        decisive.append(fact.tier if fact else None)
-    if req.for_each and (holder := case.facts.get(req.for_each)) is not None and record is None:
-        decisive.append(holder.tier)
-    return weakest_tier(decisive)
+def _decisive_tier(req: Requirement, wording: _Wording, case: Case, record: Record | None,
+                   exact: Mapping[str, Any]) -> Tier | None:
+    """The weakest evidence tier of the facts the verdict rests on (the weakest of their _var_tiers)."""
+    facts = case.facts
+    tiers = [fact.tier for key in wording.tier_facts if (fact := facts.get(key)) is not None]
+    if record is not None:
+        if wording.tier_fields:
+            holder = facts.get(req.for_each or "")
+            fallback = holder.evidence if holder else None
+            tiers += [record.tier(field, fallback) for name, field in wording.tier_fields if exact.get(name) is not None]
+    elif req.for_each and (holder := facts.get(req.for_each)) is not None:
+        tiers.append(holder.tier)
+    return weakest_tier(tiers)
 
 
 def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Values, record: Record | None,
@@ -304,18 +379,22 @@ def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Value
     return tuple(uses)
 
 
-def _message(catalogue: Catalogue, req: Requirement, case: Case, outcome: _Outcome, values: Values) -> Text:
-    if outcome.verdict is Verdict.NOT_APPLICABLE:
+def _message(catalogue: Catalogue, req: Requirement, wording: _Wording, case: Case, outcome: _Outcome,
+             values: Values) -> Text:
+    verdict, record = outcome.verdict, outcome.record
+    if verdict is Verdict.NOT_APPLICABLE:
         return outcome.reason or Text("不适用", "not applicable")
-    if outcome.verdict is Verdict.INSUFFICIENT:
-        missing = _missing(catalogue, req, case, values, outcome.record)
-        prefix = Text(f"事项{outcome.record.id}：", f"item {outcome.record.id}: ") if outcome.record else Text("", "")
-        return Text(prefix.zh + "缺少判断所需的事实：" + "、".join(m.zh for m in missing),
-                    prefix.en + "facts needed to decide are missing: " + ", ".join(m.en for m in missing))
-    template = req.messages.get(outcome.verdict)
+    if verdict is Verdict.INSUFFICIENT:
+        missing = _missing(catalogue, req, wording, case, values, record)
+        zh = "缺少判断所需的事实：" + "、".join(m.zh for m in missing)
+        en = "facts needed to decide are missing: " + ", ".join(m.en for m in missing)
+        return Text(f"事项{record.id}：" + zh, f"item {record.id}: " + en) if record else Text(zh, en)
+    template = req.messages.get(verdict)
     if template is None:
-        return Text("符合要求：" + req.expected.zh, "Met: " + req.expected.en)
-    return Text(*(render_message(req, template.get(lang), lang, values, outcome.record) for lang in ("zh", "en")))
+        return wording.met
+    zh, en = wording.messages[verdict]
+    return Text(render_message(req, template.zh, "zh", values, record) if zh is None else _fill(zh, values.exact, record, False),
+                render_message(req, template.en, "en", values, record) if en is None else _fill(en, values.exact, record, True))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -344,7 +423,11 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 
 @functools.lru_cache(maxsize=4096)
 def _compiled(template: str) -> jinja2.Template:
-    return _templates.from_string(template)  # compiling dominated evaluation time before this cache
+    compiled = _templates.from_string(template)  # compiling dominated evaluation time before this cache
+    # Jinja merges a template's globals into every render's context; as its default ChainMap that merge cost
+    # two thirds of a render. The environment's globals never change, so a flat copy reads the same.
+    compiled.globals = dict(compiled.globals)
+    return compiled
 
 
 @functools.lru_cache(maxsize=4096)
@@ -387,17 +470,11 @@ def render_message(req: Requirement, template: str, lang: str, values: Values, r
                                   field=req.id, suggestion="guard optional values: {% if raw.x is not none and … %}")]) from exc
 
 
-def _missing(catalogue: Catalogue, req: Requirement, case: Case, values: Values, record: Record | None) -> list[Text]:
-    missing: list[Text] = []
-    decisive = req.decisive_vars
-    for var in req.vars:
-        if var.name in values.exact or var.kind in (VarKind.PERCENT, VarKind.DAYS, VarKind.WORKDAYS):
-            continue
-        if var.name not in decisive:
-            continue
-        if var.kind is VarKind.FIELD and record is None:
-            continue
-        missing.append(var.label)
+def _missing(catalogue: Catalogue, req: Requirement, wording: _Wording, case: Case, values: Values,
+             record: Record | None) -> list[Text]:
+    exact = values.exact
+    missing = [label for name, label, is_field in wording.missing
+               if name not in exact and (record is not None or not is_field)]
     if req.for_each and req.for_each not in case.facts:
         missing.insert(0, catalogue.facts[req.for_each].label)
     for clause in req.joins:

@@ -40,11 +40,12 @@ def record_values(req: Requirement, case: Case, record: Record, scalar: Values |
     the record (`dependent`, from record_dependent) are computed: the others are the same for every record."""
     if scalar is None:
         return _values(req, case, record)
-    out = Values(dict(scalar.exact), set(scalar.approximate))
+    exact = dict(scalar.exact)
+    out = Values(exact, set(scalar.approximate))
     for var in record_dependent(req) if dependent is None else dependent:
         value = _value(var, case, record, out)
         if value is not None:
-            out.exact[var.name] = value
+            exact[var.name] = value
     return out
 
 
@@ -67,35 +68,41 @@ def _values(req: Requirement, case: Case, record: Record | None) -> Values:
 
 
 _DERIVED = (VarKind.PERCENT, VarKind.DAYS, VarKind.WORKDAYS)
+# module constants: a global read is cheaper than an Enum class attribute, and _value runs per variable per record
+_FACT, _COUNT, _FIELD, _DATE_IN_YEAR = VarKind.FACT, VarKind.COUNT, VarKind.FIELD, VarKind.DATE_IN_YEAR
+_PERCENT, _DAYS, _WORKDAYS = VarKind.PERCENT, VarKind.DAYS, VarKind.WORKDAYS
 
 
 def _value(var: Var, case: Case, record: Record | None, out: Values) -> Any:
-    if var.kind is VarKind.FACT:
-        fact = case.facts.get(var.args[0])
-        return None if fact is None else fact.value
-    if var.kind is VarKind.COUNT:
-        fact = case.facts.get(var.args[0])
-        return None if fact is None else len(fact.value)
-    if var.kind is VarKind.FIELD:
+    kind = var.kind
+    if kind is _FIELD:  # first: the most frequent kind, read once per record
         if record is None:
             return None
-        return record.id if var.args[0] == "id" else record.fields.get(var.args[0])
-    if var.kind is VarKind.DATE_IN_YEAR:
+        name = var.args[0]
+        return record.id if name == "id" else record.fields.get(name)
+    if kind is _FACT or kind is _COUNT:
+        fact = case.facts.get(var.args[0])
+        if fact is None:
+            return None
+        return fact.value if kind is _FACT else len(fact.value)
+    if kind is _DATE_IN_YEAR:
         offset, month, day = var.args
         return dt.date(case.period + offset, month, day)
-    a, b = (out.exact.get(name) for name in var.args)
+    exact = out.exact
+    a, b = exact.get(var.args[0]), exact.get(var.args[1])
     if a is None or b is None:
         return None
-    if var.kind is VarKind.PERCENT:
+    if kind is _PERCENT:
         return None if b == 0 else Fraction(a) * 100 / Fraction(b)
-    if var.kind is VarKind.DAYS:
+    if kind is _DAYS:
         return (b - a).days
-    if var.kind is VarKind.WORKDAYS:
-        count, exact = workdays_between(a, b)
-        if not exact:
+    if kind is _WORKDAYS:
+        count, exact_count = workdays_between(a, b)
+        if not exact_count:
             out.approximate.add(var.name)
         return count
-    raise ValueError(var.kind)
+    raise ValueError(kind)
+
 
 
 def workdays_between(start: dt.date, end: dt.date) -> tuple[int, bool]:
@@ -109,17 +116,21 @@ def workdays_between(start: dt.date, end: dt.date) -> tuple[int, bool]:
         return -count, exact
     if start == end:
         return 0, True
-    first = start + dt.timedelta(days=1)
+    first = start + _ONE_DAY
     years = [_year_workdays(y) for y in range(first.year, end.year + 1)]
-    if all(y is not None for y in years):  # every year on the official calendar: exact
-        before_first = years[0][first.timetuple().tm_yday - 1]  # type: ignore[index]
-        through_end = years[-1][end.timetuple().tm_yday]  # type: ignore[index]
-        full = sum(y[-1] for y in years[:-1])  # type: ignore[index]
+    if None not in years:  # every year on the official calendar: exact
+        # days of the year from ordinals: date.timetuple() cost more than the rest of this function
+        before_first = years[0][first.toordinal() - dt.date(first.year, 1, 1).toordinal()]  # type: ignore[index]
+        through_end = years[-1][end.toordinal() - dt.date(end.year, 1, 1).toordinal() + 1]  # type: ignore[index]
+        full = sum([y[-1] for y in years[:-1]])  # type: ignore[index]
         return full + through_end - before_first, True
     days = (end - first).days + 1
     weeks, rest = divmod(days, 7)
     count = weeks * 5 + sum(1 for i in range(rest) if (first + dt.timedelta(days=weeks * 7 + i)).weekday() < 5)
     return count, False
+
+
+_ONE_DAY = dt.timedelta(days=1)
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,0 +1,98 @@
+"""The Evaluator works out once per requirement what its findings need (engine/evaluate.py `_Wording`): the
+facts a verdict's tier rests on, the variables a missing-facts message names, and plain message templates.
+Every finding must be what the direct, per-finding reading of the requirement gives."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from helpers import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def _reference_tier(req, case, outcome, values):  # noqa: ANN001, ANN202
+    """The weakest tier of every decisive variable's _var_tiers, the joined facts and the records' holder."""
+    from engine.evaluate import _var_tiers
+    from engine.vocabulary import weakest_tier
+    tiers = _var_tiers(req, case, values, outcome.record)
+    decisive = [tiers.get(name) for name in req.decisive_vars]
+    decisive += [case.facts[c.records].tier if c.records in case.facts else None for c in req.joins]
+    if req.for_each and req.for_each in case.facts and outcome.record is None:
+        decisive.append(case.facts[req.for_each].tier)
+    return weakest_tier(decisive)
+
+
+def _reference_missing(catalogue, req, case, values, record):  # noqa: ANN001, ANN202
+    from engine.condition_model import VarKind
+    from engine.formatting import NOT_GIVEN
+    missing = [v.label for v in req.vars if v.name not in values.exact and v.name in req.decisive_vars
+               and v.kind not in (VarKind.PERCENT, VarKind.DAYS, VarKind.WORKDAYS)
+               and not (v.kind is VarKind.FIELD and record is None)]
+    if req.for_each and req.for_each not in case.facts:
+        missing.insert(0, catalogue.facts[req.for_each].label)
+    missing += [catalogue.facts[c.records].label for c in req.joins if c.records not in case.facts]
+    return missing or [v.label for v in req.vars if v.name not in values.exact] or [NOT_GIVEN]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):  # noqa: ANN001, ANN201
+    from generate import Generator
+
+    from engine.ruleset_loader import load_catalogue
+    root = tmp_path_factory.mktemp("wording")
+    Generator(load_catalogue([str(ROOT / "rulesets")]), seed=11).write(root, 6, [2020, 2021], verify_share=0.5)
+    return sorted(p for p in root.iterdir() if p.is_dir()) + [ROOT / "cases" / "macun-2020"]
+
+
+def test_findings_read_their_requirement_as_the_direct_reading_does(generated):  # noqa: ANN001
+    from engine.evaluate import Evaluator, render_message
+    from engine.facts_loader import load_case
+    from engine.measures import Values
+    from engine.ruleset_loader import load_catalogue
+    from engine.vocabulary import Text, Verdict
+    catalogue = load_catalogue([str(ROOT / "rulesets")])
+    seen = {"tiers": set(), "plain": 0, "missing": 0}
+
+    class Checked(Evaluator):
+        def _finding(self, req, case, outcome, details):  # noqa: ANN001, ANN202
+            finding = super()._finding(req, case, outcome, details)
+            values = outcome.values or Values()
+            assert finding.tier == _reference_tier(req, case, outcome, values), (req.id, finding.record)
+            seen["tiers"].add(finding.tier)
+            template = req.messages.get(outcome.verdict)
+            if outcome.verdict in (Verdict.MET, Verdict.GAP) and template is not None:
+                expected = Text(*(render_message(req, template.get(lang), lang, values, outcome.record)
+                                  for lang in ("zh", "en")))
+                assert finding.message == expected, (req.id, finding.record)
+                seen["plain"] += 1
+            if outcome.verdict is Verdict.INSUFFICIENT:
+                missing = _reference_missing(self.catalogue, req, case, values, outcome.record)
+                assert finding.message.en.endswith("missing: " + ", ".join(m.en for m in missing)), req.id
+                assert finding.message.zh.endswith("：" + "、".join(m.zh for m in missing)), req.id
+                seen["missing"] += 1
+            return finding
+
+    evaluator = Checked(catalogue)
+    for path in generated:
+        case = load_case(path, catalogue.facts)
+        evaluator.evaluate(case, details=False)
+        evaluator.evaluate(case, details=True)
+    assert len(seen["tiers"]) >= 3 and seen["plain"] > 100 and seen["missing"] > 100  # the checks saw every kind
+
+
+def test_a_plain_template_is_filled_as_render_message_fills_it():
+    from types import SimpleNamespace
+
+    from engine.evaluate import _fill, _slots, render_message
+    from engine.measures import Values
+    req = SimpleNamespace(id="R", location=None, vars=(SimpleNamespace(name="rate"), SimpleNamespace(name="on")))
+    names = frozenset({"rate", "on"})
+    values, record = Values({"rate": 5}), SimpleNamespace(id="X1")
+    for template in ("率{{ rate }}，事项{{record}}，{{on}}\n", "no names", "{{ rate }}{{ rate }}"):
+        for lang in ("zh", "en"):
+            assert (_fill(_slots(template, names), values.exact, record, lang == "en")
+                    == render_message(req, template, lang, values, record))
+    assert _slots("{{ other }}", names) is None and _slots("{% if rate %}x{% endif %}", names) is None  # left to Jinja
+    assert _fill(_slots("{{ record }}", frozenset({"record"})), {"record": 1}, record, False) == "1"  # a variable named so
