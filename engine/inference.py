@@ -56,6 +56,9 @@ class Fired:
     refs: tuple[tuple[str, str], ...]  # (alias, ref) of each matched fact
 
 
+_sessions = itertools.count()
+
+
 class _QuietHost(_durable.Host):
     def _run(self) -> None:  # no background timer threads: they run actions late, on another thread
         return None
@@ -166,19 +169,24 @@ class Engine:
 
     def _evaluate_shard(self, shard: _Shard, facts: list[EngineFact], plain: frozenset[str]) -> list[Fired]:
         handle = shard.handle
-        sid = "ev-" + uuid.uuid4().hex
+        sid = self._session_id()
         batch = [_engine_fact(fact, sid, f"f{i}") for i, fact in enumerate(facts)]
         batch += [_sentinel(sid, group) for group in shard.groups]
         try:
             return self._run_batch(handle, batch, plain)
         except _Collision:  # a 32-bit id hash collided (upstream #376): again, one fact at a time
             _delete(handle, sid)
-            sid = "ev-" + uuid.uuid4().hex
+            sid = self._session_id()
             for fact in batch:
                 fact["sid"] = sid
             return self._run_one_by_one(handle, batch, plain)
         finally:
             _delete(handle, sid)
+
+    def _session_id(self) -> str:
+        """A new session's id: unique in this process (durable-rules' state is per process, forked or
+        not), and short, since every fact of the session carries it through JSON both ways."""
+        return f"s{next(_sessions):x}"
 
     def _run_batch(self, handle: int, batch: list[dict[str, Any]], plain: frozenset[str]) -> list[Fired]:
         """All facts and then the sentinels in one call (the sentinels last, so negations see every fact);
