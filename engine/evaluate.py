@@ -18,7 +18,7 @@ from .errors import InferenceError, InputError, Problem
 from .formatting import NOT_GIVEN
 from .formatting import display as _display
 from .inference import Engine, EngineFact, Fired
-from .measures import Values, engine_value, record_dependent, record_values, scalar_values
+from .measures import Values, engine_value, own_values, record_dependent, scalar_values
 from .dataquality import run_data_checks
 from .case import Case, Record
 from .condition_model import _var_names, InnerRef, Var, VarKind
@@ -53,6 +53,17 @@ class _Plan:
     def tested_dependent(self) -> tuple[str, ...]:
         """The record-dependent variables its rules test, in a fixed order (a record's frame key)."""
         return tuple(v.name for v in self.dependent if v.name in self.reads)
+
+
+# a record's own values as _frames keeps them (not yet merged with the shared ones: most records get no finding)
+_Own = tuple  # (record, its record-dependent values, the names of those counted approximately or None)
+_AS_IS = frozenset({str, int, bool})  # what engine_value returns unchanged: not worth a call per record
+
+
+def _record_values(shared: Values, own: _Own) -> tuple[Record, Values]:
+    """A record's values as record_values gives them, from what _frames kept."""
+    record, mine, approximate = own
+    return record, Values({**shared.exact, **mine}, shared.approximate | approximate if approximate else set(shared.approximate))
 
 
 def _engine_values(values: Mapping[str, Any], names: frozenset[str]) -> dict[str, Any]:
@@ -158,7 +169,7 @@ class Evaluator:
         wanted = set(only) if only is not None else None
         requirements = [r for r in self.catalogue.requirements if wanted is None or r.id in wanted]
         facts: list[EngineFact] = []
-        pending: list[tuple[Requirement, Values, dict[str, tuple[Record, Values]], dict[str, list[str]]]] = []
+        pending: list[tuple[Requirement, Values, dict[str, _Own], dict[str, list[str]]]] = []
         settled: dict[str, list[_Outcome]] = {}
         for req in requirements:
             reason = self._not_in_force(req, case.period)
@@ -181,10 +192,11 @@ class Evaluator:
     # --- frames ------------------------------------------------------------------------------
 
     def _frames(self, req: Requirement, case: Case
-                ) -> tuple[Values, dict[str, tuple[Record, Values]], list[EngineFact], dict[str, list[str]]]:
+                ) -> tuple[Values, dict[str, _Own], list[EngineFact], dict[str, list[str]]]:
         """The requirement's facts for the engine: only the variables its rules read, and one frame for
         records that read alike (rules never join two outer frames, so alike frames fire alike).
-        Returns the values, the records, the frames and, per frame's ref, the records it stands for."""
+        Returns the values, the records with their own values, the frames and, per frame's ref, the records it
+        stands for."""
         plan = self._plan(req)
         values = scalar_values(req, case)
         joins = req.joins
@@ -193,25 +205,26 @@ class Evaluator:
         frames = []
         if plan.case_frame:
             frames.append(EngineFact(plan.kinds[0], "case", base))
-        records: dict[str, tuple[Record, Values]] = {}
+        records: dict[str, _Own] = {}
         alike: dict[str, list[str]] = {}
         if req.for_each and req.for_each in case.facts:
             seen: dict[tuple[Any, ...], str] = {}
             dependent, kind, tested = plan.dependent, plan.kinds[1], plan.tested_dependent
+            shared = values.exact
             for record in case.facts[req.for_each].value:
-                rvalues = record_values(req, case, record, values, dependent)
-                exact = rvalues.exact
-                own = {}  # the record's own values, as tested
+                mine, approximate = own_values(dependent, record, shared)
+                records[record.id] = (record, mine, approximate)
+                tested_own = {}  # the record's own values, as tested
                 for name in tested:
-                    if name in exact:
-                        own[name] = engine_value(exact[name])
-                records[record.id] = (record, rvalues)
-                key = tuple(own.items())  # in the same order for every record; the shared part is the same for all
+                    if name in mine:
+                        value = mine[name]
+                        tested_own[name] = value if value.__class__ in _AS_IS else engine_value(value)
+                key = tuple(tested_own.items())  # in the same order for every record; the shared part is the same for all
                 first = seen.get(key)
                 if first is None:
                     seen[key] = record.id
                     alike[record.id] = [record.id]
-                    frames.append(EngineFact(kind, record.id, {**base, **own}))
+                    frames.append(EngineFact(kind, record.id, {**base, **tested_own} if tested_own else base))
                 else:
                     alike[first].append(record.id)
         for join_clause in joins:
@@ -253,7 +266,7 @@ class Evaluator:
 
     # --- verdicts ----------------------------------------------------------------------------
 
-    def _outcomes(self, req: Requirement, case: Case, values: Values, records: Mapping[str, tuple[Record, Values]],
+    def _outcomes(self, req: Requirement, case: Case, values: Values, records: Mapping[str, _Own],
                   fired: Mapping[str, list[Fired]], alike: Mapping[str, list[str]]) -> list[_Outcome]:
         if req.applies_when is not None:
             if fired.get(NOT_APPLIES):
@@ -276,10 +289,10 @@ class Evaluator:
             raise InferenceError(f"{req.id}: both met and gap fired for one record")
         undecided = [rid for rid in records if rid not in met and rid not in gap and rid not in not_applies]
         if gaps:  # the gaps, and the records that still lack facts (so a memo item is not closed on silence)
-            return ([_Outcome(Verdict.GAP, *records[rid]) for rid in gaps]
-                    + [_Outcome(Verdict.INSUFFICIENT, *records[rid]) for rid in undecided])
+            return ([_Outcome(Verdict.GAP, *_record_values(values, records[rid])) for rid in gaps]
+                    + [_Outcome(Verdict.INSUFFICIENT, *_record_values(values, records[rid])) for rid in undecided])
         if undecided:
-            return [_Outcome(Verdict.INSUFFICIENT, *records[rid]) for rid in undecided]
+            return [_Outcome(Verdict.INSUFFICIENT, *_record_values(values, records[rid])) for rid in undecided]
         if not any(rid in met for rid in records):  # every record decided, none met: all were not applicable
             return [_Outcome(Verdict.NOT_APPLICABLE, values=values, reason=Text("无适用的事项", "no item the requirement applies to"))]
         return [_Outcome(Verdict.MET, values=values)]

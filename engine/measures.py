@@ -40,13 +40,29 @@ def record_values(req: Requirement, case: Case, record: Record, scalar: Values |
     the record (`dependent`, from record_dependent) are computed: the others are the same for every record."""
     if scalar is None:
         return _values(req, case, record)
-    exact = dict(scalar.exact)
-    out = Values(exact, set(scalar.approximate))
-    for var in record_dependent(req) if dependent is None else dependent:
-        value = _value(var, case, record, out)
+    own, approximate = own_values(record_dependent(req) if dependent is None else dependent, record, scalar.exact)
+    return Values({**scalar.exact, **own}, scalar.approximate | approximate if approximate else set(scalar.approximate))
+
+
+def own_values(dependent: tuple[Var, ...], record: Record, scalar: Mapping[str, Any]) -> tuple[dict[str, Any], set[str] | None]:
+    """The values of the record-dependent variables (record_dependent) for one record, given the values every
+    record shares (`scalar`, which holds none of them); and the names counted approximately, if any. Runs per
+    record per requirement: no Values, no copy of the shared values."""
+    own: dict[str, Any] = {}
+    approximate = None
+    fields = record.fields
+    for var in dependent:
+        if var.kind is _FIELD:
+            name = var.args[0]
+            value = record.id if name == "id" else fields.get(name)
+        else:  # computed from a field: its inputs are the record's own or shared
+            a, b = var.args[0], var.args[1]
+            value, exact = _derived(var.kind, own[a] if a in own else scalar.get(a), own[b] if b in own else scalar.get(b))
+            if not exact:
+                approximate = {var.name} if approximate is None else approximate | {var.name}
         if value is not None:
-            exact[var.name] = value
-    return out
+            own[var.name] = value
+    return own, approximate
 
 
 def record_dependent(req: Requirement) -> tuple[Var, ...]:
@@ -89,20 +105,23 @@ def _value(var: Var, case: Case, record: Record | None, out: Values) -> Any:
         offset, month, day = var.args
         return dt.date(case.period + offset, month, day)
     exact = out.exact
-    a, b = exact.get(var.args[0]), exact.get(var.args[1])
-    if a is None or b is None:
-        return None
-    if kind is _PERCENT:
-        return None if b == 0 else Fraction(a) * 100 / Fraction(b)
-    if kind is _DAYS:
-        return (b - a).days
-    if kind is _WORKDAYS:
-        count, exact_count = workdays_between(a, b)
-        if not exact_count:
-            out.approximate.add(var.name)
-        return count
-    raise ValueError(kind)
+    value, exact_count = _derived(kind, exact.get(var.args[0]), exact.get(var.args[1]))
+    if not exact_count:
+        out.approximate.add(var.name)
+    return value
 
+
+def _derived(kind: VarKind, a: Any, b: Any) -> tuple[Any, bool]:
+    """A computed variable's value from its inputs (None when either is missing), and whether it is exact."""
+    if a is None or b is None:
+        return None, True
+    if kind is _PERCENT:
+        return (None if b == 0 else Fraction(a) * 100 / Fraction(b)), True
+    if kind is _DAYS:
+        return (b - a).days, True
+    if kind is _WORKDAYS:
+        return workdays_between(a, b)
+    raise ValueError(kind)
 
 
 def workdays_between(start: dt.date, end: dt.date) -> tuple[int, bool]:
