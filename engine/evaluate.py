@@ -48,11 +48,19 @@ class _Plan:
     case_frame: bool  # whether any of its rules matches the case frame
     dependent: tuple[Var, ...]  # the variables that depend on the record (the rest are the same for all)
     kinds: tuple[str, str, str]  # of its case, record and inner-record frames
+    shared: tuple[Var, ...]  # the variables that do not depend on the record, in order
+    tested_shared: tuple[str, ...]  # those its rules test, in order (every frame of the case has them)
+    tested_dependent: tuple[str, ...]  # the record-dependent variables its rules test, in order (a record's frame key)
 
-    @functools.cached_property
-    def tested_dependent(self) -> tuple[str, ...]:
-        """The record-dependent variables its rules test, in a fixed order (a record's frame key)."""
-        return tuple(v.name for v in self.dependent if v.name in self.reads)
+
+def _plan(req: Requirement) -> _Plan:
+    reads = frozenset(_var_names(req.check) | _var_names(req.applies_when) | _var_names(req.where))
+    inner = frozenset(o.field for j in req.joins for c in j.where for o in (c.left, c.right) if isinstance(o, InnerRef))
+    kinds = (frame_kind(req, "s"), frame_kind(req, "r"), frame_kind(req, "i"))
+    dependent = record_dependent(req)
+    shared = tuple(v for v in req.vars if v not in dependent)
+    return _Plan(reads, inner, req.for_each is None or req.applies_when is not None, dependent, kinds, shared,
+                 tuple(v.name for v in shared if v.name in reads), tuple(v.name for v in dependent if v.name in reads))
 
 
 # a record's own values as _frames keeps them (not yet merged with the shared ones: most records get no finding)
@@ -186,7 +194,7 @@ class Evaluator:
             by_rule.setdefault(requirement, {}).setdefault(label, []).append(f)
         for req, values, records, alike in pending:
             settled[req.id] = self._outcomes(req, case, values, records, by_rule.get(req.id, {}), alike)
-        findings = [self._finding(req, case, outcome, details) for req in requirements for outcome in settled[req.id]]
+        findings = [finding for req in requirements for finding in self._findings(req, case, settled[req.id], details)]
         return Evaluation(case, self.catalogue, tuple(findings), quality)
 
     # --- frames ------------------------------------------------------------------------------
@@ -198,10 +206,16 @@ class Evaluator:
         Returns the values, the records with their own values, the frames and, per frame's ref, the records it
         stands for."""
         plan = self._plan(req)
-        values = scalar_values(req, case)
+        values = scalar_values(req, case, plan.shared)
+        base = {}  # what every frame of the case shares
+        shared = values.exact
+        for name in plan.tested_shared:
+            if name in shared:
+                value = shared[name]
+                base[name] = value if value.__class__ in _AS_IS else engine_value(value)
         joins = req.joins
-        marker = {JOIN_PRESENT: 1} if joins and all(j.records in case.facts for j in joins) else {}
-        base = {**_engine_values(values.exact, plan.reads), **marker}  # what every frame of the case shares
+        if joins and all(j.records in case.facts for j in joins):
+            base[JOIN_PRESENT] = 1
         frames = []
         if plan.case_frame:
             frames.append(EngineFact(plan.kinds[0], "case", base))
@@ -210,9 +224,8 @@ class Evaluator:
         if req.for_each and req.for_each in case.facts:
             seen: dict[tuple[Any, ...], str] = {}
             dependent, kind, tested = plan.dependent, plan.kinds[1], plan.tested_dependent
-            shared = values.exact
             for record in case.facts[req.for_each].value:
-                mine, approximate = own_values(dependent, record, shared)
+                mine, approximate = own_values(dependent, case, record, shared)
                 records[record.id] = (record, mine, approximate)
                 tested_own = {}  # the record's own values, as tested
                 for name in tested:
@@ -238,15 +251,10 @@ class Evaluator:
                     frames.append(EngineFact(plan.kinds[2], record.id, frame))
         return values, records, frames, alike
 
-    def _plan(self, req: Requirement) -> "_Plan":
+    def _plan(self, req: Requirement) -> _Plan:
         plan = self._plans.get(req.id)
         if plan is None:
-            reads = frozenset(_var_names(req.check) | _var_names(req.applies_when) | _var_names(req.where))
-            inner = frozenset(o.field for j in req.joins for c in j.where for o in (c.left, c.right)
-                              if isinstance(o, InnerRef))
-            kinds = (frame_kind(req, "s"), frame_kind(req, "r"), frame_kind(req, "i"))
-            plan = self._plans[req.id] = _Plan(reads, inner, req.for_each is None or req.applies_when is not None,
-                                               record_dependent(req), kinds)
+            plan = self._plans[req.id] = _plan(req)
         return plan
 
     def _not_in_force(self, req: Requirement, period: int) -> Text | None:
@@ -309,17 +317,23 @@ class Evaluator:
 
     # --- findings ----------------------------------------------------------------------------
 
-    def _finding(self, req: Requirement, case: Case, outcome: _Outcome, details: bool) -> Finding:
+    def _findings(self, req: Requirement, case: Case, outcomes: list[_Outcome], details: bool) -> list[Finding]:
+        """The findings of one requirement: what they share (its wording, the tier of its case-wide facts) once."""
         wording = self._wordings.get(req.id)
         if wording is None:
             wording = self._wordings[req.id] = _wording(req)
+        shared_tier = _shared_tier(wording, case)
+        return [self._finding(req, case, outcome, details, wording, shared_tier) for outcome in outcomes]
+
+    def _finding(self, req: Requirement, case: Case, outcome: _Outcome, details: bool, wording: _Wording,
+                 shared_tier: Tier | None) -> Finding:
         values = outcome.values or Values()
         record = outcome.record
         uses = _fact_uses(self.catalogue, req, case, values, record, _var_tiers(req, case, values, record)) if details else ()
         message = _message(self.catalogue, req, wording, case, outcome, values)
         return Finding(req.id, outcome.verdict, req.severity, req.domain, req.title, message, req.expected,
                        uses, req.citations, req.remediation, record.id if record else None,
-                       req.weakest_confidence, _decisive_tier(req, wording, case, record, values.exact))
+                       req.weakest_confidence, _decisive_tier(req, wording, case, record, values.exact, shared_tier))
 
 
 def _var_tiers(req: Requirement, case: Case, values: Values, record: Record | None) -> dict[str, Tier | None]:
@@ -341,19 +355,26 @@ def _var_tiers(req: Requirement, case: Case, values: Values, record: Record | No
     return tiers
 
 
-def _decisive_tier(req: Requirement, wording: _Wording, case: Case, record: Record | None,
-                   exact: Mapping[str, Any]) -> Tier | None:
-    """The weakest evidence tier of the facts the verdict rests on (the weakest of their _var_tiers)."""
+def _shared_tier(wording: _Wording, case: Case) -> Tier | None:
+    """The weakest tier of the case-wide facts a requirement's verdicts rest on: the same for all its findings."""
     facts = case.facts
-    tiers = [fact.tier for key in wording.tier_facts if (fact := facts.get(key)) is not None]
+    return weakest_tier([fact.tier for key in wording.tier_facts if (fact := facts.get(key)) is not None])
+
+
+def _decisive_tier(req: Requirement, wording: _Wording, case: Case, record: Record | None,
+                   exact: Mapping[str, Any], shared_tier: Tier | None) -> Tier | None:
+    """The weakest evidence tier of the facts the verdict rests on (the weakest of their _var_tiers), given
+    _shared_tier's."""
     if record is not None:
-        if wording.tier_fields:
-            holder = facts.get(req.for_each or "")
-            fallback = holder.evidence if holder else None
-            tiers += [record.tier(field, fallback) for name, field in wording.tier_fields if exact.get(name) is not None]
-    elif req.for_each and (holder := facts.get(req.for_each)) is not None:
-        tiers.append(holder.tier)
-    return weakest_tier(tiers)
+        if not wording.tier_fields:
+            return shared_tier
+        holder = case.facts.get(req.for_each or "")
+        fallback = holder.evidence if holder else None
+        return weakest_tier([shared_tier] + [record.tier(field, fallback) for name, field in wording.tier_fields
+                                             if exact.get(name) is not None])
+    if req.for_each and (holder := case.facts.get(req.for_each)) is not None:
+        return weakest_tier((shared_tier, holder.tier))
+    return shared_tier
 
 
 def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Values, record: Record | None,

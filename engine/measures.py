@@ -30,8 +30,18 @@ class Values:
     approximate: set[str] = field(default_factory=set)
 
 
-def scalar_values(req: Requirement, case: Case) -> Values:
-    return _values(req, case, None)
+def scalar_values(req: Requirement, case: Case, shared: tuple[Var, ...] | None = None) -> Values:
+    """`shared`: the requirement's variables outside record_dependent, when the caller keeps them (the others
+    have no value without a record)."""
+    if shared is None:
+        return _values(req, case, None)
+    out = Values()
+    exact = out.exact
+    for var in shared:
+        value = _value(var, case, None, out)
+        if value is not None:
+            exact[var.name] = value
+    return out
 
 
 def record_values(req: Requirement, case: Case, record: Record, scalar: Values | None = None,
@@ -40,11 +50,12 @@ def record_values(req: Requirement, case: Case, record: Record, scalar: Values |
     the record (`dependent`, from record_dependent) are computed: the others are the same for every record."""
     if scalar is None:
         return _values(req, case, record)
-    own, approximate = own_values(record_dependent(req) if dependent is None else dependent, record, scalar.exact)
+    own, approximate = own_values(record_dependent(req) if dependent is None else dependent, case, record, scalar.exact)
     return Values({**scalar.exact, **own}, scalar.approximate | approximate if approximate else set(scalar.approximate))
 
 
-def own_values(dependent: tuple[Var, ...], record: Record, scalar: Mapping[str, Any]) -> tuple[dict[str, Any], set[str] | None]:
+def own_values(dependent: tuple[Var, ...], case: Case, record: Record, scalar: Mapping[str, Any]
+               ) -> tuple[dict[str, Any], set[str] | None]:
     """The values of the record-dependent variables (record_dependent) for one record, given the values every
     record shares (`scalar`, which holds none of them); and the names counted approximately, if any. Runs per
     record per requirement: no Values, no copy of the shared values."""
@@ -52,14 +63,17 @@ def own_values(dependent: tuple[Var, ...], record: Record, scalar: Mapping[str, 
     approximate = None
     fields = record.fields
     for var in dependent:
-        if var.kind is _FIELD:
+        kind = var.kind
+        if kind is _FIELD:
             name = var.args[0]
             value = record.id if name == "id" else fields.get(name)
-        else:  # computed from a field: its inputs are the record's own or shared
+        elif kind is _PERCENT or kind is _DAYS or kind is _WORKDAYS:  # its inputs are the record's own or shared
             a, b = var.args[0], var.args[1]
-            value, exact = _derived(var.kind, own[a] if a in own else scalar.get(a), own[b] if b in own else scalar.get(b))
+            value, exact = _derived(kind, own[a] if a in own else scalar.get(a), own[b] if b in own else scalar.get(b))
             if not exact:
                 approximate = {var.name} if approximate is None else approximate | {var.name}
+        else:  # the same for every record (only a caller's wider `dependent` has these)
+            value = _value(var, case, record, Values())
         if value is not None:
             own[var.name] = value
     return own, approximate

@@ -56,8 +56,8 @@ def test_findings_read_their_requirement_as_the_direct_reading_does(generated): 
     seen = {"tiers": set(), "plain": 0, "missing": 0}
 
     class Checked(Evaluator):
-        def _finding(self, req, case, outcome, details):  # noqa: ANN001, ANN202
-            finding = super()._finding(req, case, outcome, details)
+        def _finding(self, req, case, outcome, details, *shared):  # noqa: ANN001, ANN002, ANN202
+            finding = super()._finding(req, case, outcome, details, *shared)
             values = outcome.values or Values()
             assert finding.tier == _reference_tier(req, case, outcome, values), (req.id, finding.record)
             seen["tiers"].add(finding.tier)
@@ -96,3 +96,52 @@ def test_a_plain_template_is_filled_as_render_message_fills_it():
                     == render_message(req, template, lang, values, record))
     assert _slots("{{ other }}", names) is None and _slots("{% if rate %}x{% endif %}", names) is None  # left to Jinja
     assert _fill(_slots("{{ record }}", frozenset({"record"})), {"record": 1}, record, False) == "1"  # a variable named so
+
+
+def test_record_frames_read_the_values_the_direct_reading_gives(generated):  # noqa: ANN001
+    """_frames reads the shared variables once per requirement and only the record-dependent ones per record
+    (engine/evaluate.py `_Plan`, measures.own_values); merged, they must be every variable read for the record."""
+    from engine.evaluate import _plan, _record_values
+    from engine.facts_loader import load_case
+    from engine.measures import own_values, record_values, scalar_values
+    from engine.ruleset_loader import load_catalogue
+    catalogue = load_catalogue([str(ROOT / "rulesets")])
+    plans = {req.id: _plan(req) for req in catalogue.requirements}
+    for req in catalogue.requirements:
+        plan = plans[req.id]
+        assert set(plan.shared).isdisjoint(plan.dependent) and len(plan.shared) + len(plan.dependent) == len(req.vars)
+        assert plan.tested_shared + plan.tested_dependent == tuple(
+            v.name for v in plan.shared + plan.dependent if v.name in plan.reads)
+    compared = 0
+    for path in generated:
+        case = load_case(path, catalogue.facts)
+        for req in catalogue.requirements:
+            plan = plans[req.id]
+            shared = scalar_values(req, case, plan.shared)
+            assert shared == scalar_values(req, case), req.id
+            for record in case.facts[req.for_each].value if req.for_each in case.facts else ():
+                _, merged = _record_values(shared, (record, *own_values(plan.dependent, case, record, shared.exact)))
+                assert merged == record_values(req, case, record), (req.id, record.id)
+                compared += 1
+    assert compared > 1000
+
+
+def test_own_values_marks_workdays_counted_by_weekends_alone():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from engine.case import Record
+    from engine.condition_model import Var, VarKind
+    from engine.measures import Values, own_values, record_values
+    label = SimpleNamespace(zh="", en="")
+    on = Var("on", VarKind.FIELD, None, ("on",), label)
+    due = Var("due", VarKind.DATE_IN_YEAR, None, (0, 12, 31), label)
+    wd = Var("wd", VarKind.WORKDAYS, None, ("on", "due"), label)
+    req = SimpleNamespace(vars=(on, due, wd))
+    for year in (1990, 2020):  # before the official calendar, and on it
+        case = SimpleNamespace(period=year, facts={})
+        record = Record("X", {"on": dt.date(year, 3, 1)})
+        shared = Values({"due": dt.date(year, 12, 31)})
+        own, approximate = own_values((on, wd), case, record, shared.exact)
+        assert own == {"on": dt.date(year, 3, 1), "wd": record_values(req, case, record).exact["wd"]}
+        assert approximate == ({"wd"} if year == 1990 else None)

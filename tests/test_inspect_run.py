@@ -199,7 +199,8 @@ def test_alike_record_frames_sent_once_give_the_same_verdicts(population):
         def _plan(self, req):  # noqa: ANN001, ANN202
             inner = frozenset(f.name for j in req.joins for f in catalogue.facts[j.records].fields) | {"ref"}
             kinds = (frame_kind(req, "s"), frame_kind(req, "r"), frame_kind(req, "i"))
-            return _Plan(frozenset(v.name for v in req.vars), inner, True, tuple(req.vars), kinds)  # all per record
+            names = tuple(v.name for v in req.vars)
+            return _Plan(frozenset(names), inner, True, tuple(req.vars), kinds, tuple(req.vars), names, names)  # all per record
     fast, slow = Evaluator(catalogue), EveryFrame(catalogue)
     for path in sorted((population / "generated").iterdir()):
         if path.is_dir():
