@@ -5,8 +5,8 @@ import datetime as dt
 import functools
 import itertools
 import re
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, NamedTuple
+from dataclasses import dataclass, field
+from typing import AbstractSet as Set, Any, Iterable, Mapping, NamedTuple
 
 import jinja2
 import jinja2.sandbox
@@ -91,6 +91,8 @@ class _Wording:
     missing: tuple[tuple[str, Text, bool], ...]  # decisive variables read from the case: name, label, is a record field
     messages: Mapping[Verdict, tuple[_Slots | None, _Slots | None]]  # (zh, en) plain templates; None: Jinja renders it
     met: Text  # the message of a met finding without a template
+    # "facts needed … are missing" by which facts are missing: a few patterns per requirement, over thousands of cases
+    lacking: dict[tuple[Any, ...], Text] = field(default_factory=dict, compare=False)
 
 
 def _wording(req: Requirement) -> _Wording:
@@ -132,6 +134,13 @@ def _fill(slots: _Slots, exact: Mapping[str, Any], record: Record | None, englis
             shown = display(exact.get(name))
             filled[i] = shown.en if english else shown.zh
     return "".join(filled)
+
+
+_NONE: frozenset[str] = frozenset()
+_NOT_APPLICABLE = Text("不适用", "not applicable")  # Text is immutable: one object serves every finding
+_NOT_APPLYING = Text("适用条件不成立", "the condition for applying it does not hold")
+_NO_ITEMS = Text("本年度无相关事项", "no such items in the period")
+_NO_ITEM_APPLIES = Text("无适用的事项", "no item the requirement applies to")
 
 
 class _Outcome(NamedTuple):  # a tuple: hundreds are made per case, and only this module reads them
@@ -279,7 +288,7 @@ class Evaluator:
         if req.applies_when is not None:
             if fired.get(NOT_APPLIES):
                 return [_Outcome(Verdict.NOT_APPLICABLE, values=values,
-                                 reason=req.messages.get(Verdict.NOT_APPLICABLE) or Text("适用条件不成立", "the condition for applying it does not hold"))]
+                                 reason=req.messages.get(Verdict.NOT_APPLICABLE) or _NOT_APPLYING)]
             if not fired.get(APPLIES):
                 return [_Outcome(Verdict.INSUFFICIENT, values=values)]
         if req.for_each is None:
@@ -290,8 +299,9 @@ class Evaluator:
         if req.for_each not in case.facts:
             return [_Outcome(Verdict.INSUFFICIENT, values=values)]
         if not records:
-            return [_Outcome(Verdict.NOT_APPLICABLE, values=values, reason=Text("本年度无相关事项", "no such items in the period"))]
-        met, gap, not_applies = (self._fired_records(fired.get(label), alike) for label in (MET, GAP, RECORD_NOT_APPLIES))
+            return [_Outcome(Verdict.NOT_APPLICABLE, values=values, reason=_NO_ITEMS)]
+        met, gap = self._fired_records(fired.get(MET), alike), self._fired_records(fired.get(GAP), alike)
+        not_applies = self._fired_records(fired.get(RECORD_NOT_APPLIES), alike)
         gaps = [rid for rid in records if rid in gap]
         if any(rid in met for rid in gaps):
             raise InferenceError(f"{req.id}: both met and gap fired for one record")
@@ -302,14 +312,16 @@ class Evaluator:
         if undecided:
             return [_Outcome(Verdict.INSUFFICIENT, *_record_values(values, records[rid])) for rid in undecided]
         if not any(rid in met for rid in records):  # every record decided, none met: all were not applicable
-            return [_Outcome(Verdict.NOT_APPLICABLE, values=values, reason=Text("无适用的事项", "no item the requirement applies to"))]
+            return [_Outcome(Verdict.NOT_APPLICABLE, values=values, reason=_NO_ITEM_APPLIES)]
         return [_Outcome(Verdict.MET, values=values)]
 
     @staticmethod
-    def _fired_records(fired: list[Fired] | None, alike: Mapping[str, list[str]]) -> set[str]:
+    def _fired_records(fired: list[Fired] | None, alike: Mapping[str, list[str]]) -> Set[str]:
         """The records a rule fired for: each frame it fired on stands for its alike records."""
+        if not fired:
+            return _NONE
         out: set[str] = set()
-        for f in fired or ():
+        for f in fired:
             for alias, ref in f.refs:
                 if alias == "o":  # the record frame it matched (any other alias is an inner record)
                     out.update(alike.get(ref, (ref,)))
@@ -417,12 +429,10 @@ def _message(catalogue: Catalogue, req: Requirement, wording: _Wording, case: Ca
              values: Values) -> Text:
     verdict, record = outcome.verdict, outcome.record
     if verdict is Verdict.NOT_APPLICABLE:
-        return outcome.reason or Text("不适用", "not applicable")
+        return outcome.reason or _NOT_APPLICABLE
     if verdict is Verdict.INSUFFICIENT:
-        missing = _missing(catalogue, req, wording, case, values, record)
-        zh = "缺少判断所需的事实：" + "、".join(m.zh for m in missing)
-        en = "facts needed to decide are missing: " + ", ".join(m.en for m in missing)
-        return Text(f"事项{record.id}：" + zh, f"item {record.id}: " + en) if record else Text(zh, en)
+        text = _lacking(catalogue, req, wording, case, values.exact, record)
+        return Text(f"事项{record.id}：" + text.zh, f"item {record.id}: " + text.en) if record else text
     template = req.messages.get(verdict)
     if template is None:
         return wording.met
@@ -504,9 +514,31 @@ def render_message(req: Requirement, template: str, lang: str, values: Values, r
                                   field=req.id, suggestion="guard optional values: {% if raw.x is not none and … %}")]) from exc
 
 
-def _missing(catalogue: Catalogue, req: Requirement, wording: _Wording, case: Case, values: Values,
+def _lacking(catalogue: Catalogue, req: Requirement, wording: _Wording, case: Case, exact: Mapping[str, Any],
+             record: Record | None) -> Text:
+    """"Facts needed to decide are missing: …", as _missing words it, kept per pattern of missing facts."""
+    facts = case.facts
+    key: tuple[Any, ...] = tuple([name for name, _, is_field in wording.missing
+                                  if name not in exact and (record is not None or not is_field)])
+    if req.for_each and req.for_each not in facts:
+        key += (None,)  # not a variable's name
+    for clause in req.joins:
+        if clause.records not in facts:
+            key += (clause,)
+    if not key:  # _missing's fallback
+        key = (False,) + tuple([v.name for v in req.vars if v.name not in exact])
+    text = wording.lacking.get(key)
+    if text is None:
+        if len(wording.lacking) > 256:  # bounded by the requirement's variables; never reached in practice
+            wording.lacking.clear()
+        missing = _missing(catalogue, req, wording, case, exact, record)
+        text = wording.lacking[key] = Text("缺少判断所需的事实：" + "、".join(m.zh for m in missing),
+                                           "facts needed to decide are missing: " + ", ".join(m.en for m in missing))
+    return text
+
+
+def _missing(catalogue: Catalogue, req: Requirement, wording: _Wording, case: Case, exact: Mapping[str, Any],
              record: Record | None) -> list[Text]:
-    exact = values.exact
     missing = [label for name, label, is_field in wording.missing
                if name not in exact and (record is not None or not is_field)]
     if req.for_each and req.for_each not in case.facts:
@@ -515,5 +547,5 @@ def _missing(catalogue: Catalogue, req: Requirement, wording: _Wording, case: Ca
         if clause.records not in case.facts:
             missing.append(catalogue.facts[clause.records].label)
     if not missing:
-        missing = [v.label for v in req.vars if v.name not in values.exact] or [NOT_GIVEN]
+        missing = [v.label for v in req.vars if v.name not in exact] or [NOT_GIVEN]
     return missing
