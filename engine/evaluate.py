@@ -18,7 +18,7 @@ from .errors import InferenceError, InputError, Problem
 from .formatting import NOT_GIVEN
 from .formatting import display as _display
 from .inference import Engine, EngineFact, Fired
-from .measures import Values, engine_value, own_values, record_dependent, scalar_values
+from .measures import Values, engine_value, own_values, record_dependent, scalar_values, with_own
 from .dataquality import run_data_checks
 from .case import Case, Record
 from .condition_model import _var_names, InnerRef, Var, VarKind
@@ -71,7 +71,7 @@ _AS_IS = frozenset({str, int, bool})  # what engine_value returns unchanged: not
 def _record_values(shared: Values, own: _Own) -> tuple[Record, Values]:
     """A record's values as record_values gives them, from what _frames kept."""
     record, mine, approximate = own
-    return record, Values({**shared.exact, **mine}, shared.approximate | approximate if approximate else set(shared.approximate))
+    return record, with_own(shared, mine, approximate)
 
 
 def _engine_values(values: Mapping[str, Any], names: frozenset[str]) -> dict[str, Any]:

@@ -44,13 +44,12 @@ def scalar_values(req: Requirement, case: Case, shared: tuple[Var, ...] | None =
     return out
 
 
-def record_values(req: Requirement, case: Case, record: Record, scalar: Values | None = None,
-                  dependent: tuple[Var, ...] | None = None) -> Values:
-    """With `scalar` (this requirement's scalar_values for the case), only the variables that depend on
-    the record (`dependent`, from record_dependent) are computed: the others are the same for every record."""
-    if scalar is None:
-        return _values(req, case, record)
-    own, approximate = own_values(record_dependent(req) if dependent is None else dependent, case, record, scalar.exact)
+def record_values(req: Requirement, case: Case, record: Record) -> Values:
+    return _values(req, case, record)
+
+
+def with_own(scalar: Values, own: Mapping[str, Any], approximate: set[str] | None) -> Values:
+    """A record's values (as record_values gives them) from the shared ones and own_values' answer."""
     return Values({**scalar.exact, **own}, scalar.approximate | approximate if approximate else set(scalar.approximate))
 
 

@@ -400,10 +400,8 @@ def _read(text: str, file: str, converter: _Converter) -> int:
     converter.too_big or converter.recursive (then the rest is only read and checked, not built).
     """
     max_nodes, max_items, max_depth = MAX_NODES, MAX_ITEMS, MAX_DEPTH
-    # The innermost open collection, in locals: its start event, entries so far, entry limit and anchor;
-    # `open_` keeps those of the ones around it. At first it is the stream, whose one entry is never too many.
-    opened, count, limit, opened_anchor = None, 0, max_nodes, None
-    open_: list[tuple[Any, int, int, str | None]] = []
+    top: list[Any] = [None, 0, max_nodes, None]  # the stream: its one entry is never too many
+    open_ = [top]  # [start event, entries so far, entry limit, anchor] of the stream and each open collection
     nodes = documents = 0
     anchors, recorded = converter.anchors, converter.recorded
     recording = False  # from the first anchor on, every node and end event is kept for replaying aliases
@@ -411,12 +409,12 @@ def _read(text: str, file: str, converter: _Converter) -> int:
     libyaml = issubclass(_LOADER, getattr(getattr(yaml, "cyaml", None), "CParser", ()))
     building = True
 
-    def too_many(event: Any, nodes: int, opened: Any) -> None:
+    def too_many(event: Any, nodes: int, top: list[Any]) -> None:
         if nodes > max_nodes:
             mark, message = event.start_mark, f"more than {max_nodes:,} YAML nodes"
         else:
-            mark = opened.start_mark
-            kind = "a list of more than {:,} items" if opened.__class__ is _SEQ_START else \
+            mark = top[0].start_mark
+            kind = "a list of more than {:,} items" if top[0].__class__ is _SEQ_START else \
                 "a mapping of more than {:,} keys"
             message = kind.format(max_items) + f"; the limit is {max_items:,}"
         raise InputError([Problem(Location(file, mark.line + 1, mark.column + 1), message,
@@ -446,13 +444,6 @@ def _read(text: str, file: str, converter: _Converter) -> int:
         return anchor
 
     scalar, start, end, alias = converter.scalar, converter.start, converter.end, converter.alias
-    # The usual node (a plain collection or cached scalar, as a new key, a key's value or an item, before
-    # any anchor) is converted here as converter.scalar/start would, without the call: nearly every event
-    # is one. Before the first anchor nothing has been expanded, so the converter's limits cannot be met;
-    # its count of nodes is kept here (`converted`) until then. Anything else goes to the converter.
-    stack, marks, values = converter.stack, converter.marks, _VALUES
-    frame = stack[-1]  # the converter's innermost open collection
-    converted = 0
     parser = _LOADER(text)
     events = iter(parser.get_event, None)  # yaml.parse(text, Loader=_LOADER) without its generator in between
     try:
@@ -462,105 +453,50 @@ def _read(text: str, file: str, converter: _Converter) -> int:
             cls = event.__class__
             if cls is _SCALAR:
                 nodes += 1
-                count += 1
-                if nodes > max_nodes or count > limit:
-                    too_many(event, nodes, opened)
+                top[1] += 1
+                if nodes > max_nodes or top[1] > top[2]:
+                    too_many(event, nodes, top)
                 if recording or event.anchor is not None:
                     anchored(event)
                     building = building and refused is None
-                    converter.nodes += converted  # the converter counts from the first anchor on
-                    converted = 0
                 if building:
-                    hit = None
-                    if not recording and not converter.skip and event.tag is None:
-                        value = event.value
-                        hit = values.get(value if event.implicit[0] else (_STR, value))  # as in converter.scalar
-                    state = frame[2] if hit is not None else None  # None: for the converter
-                    if state == _KEY and (key := str(hit[1])) not in frame[0]:
-                        # not a merge key: that is never cached, as it cannot be constructed
-                        if frame[4] is not None:
-                            mark = event.start_mark
-                            marks.setdefault(frame[4], (mark.line + 1, mark.column + 1))
-                            frame[4] = None
-                        frame[3] = key
-                        frame[2] = _VALUE
-                        converted += 1
-                    elif state == _VALUE:
-                        key = frame[3]
-                        mark = event.start_mark
-                        marks[frame[1] + (key,)] = (mark.line + 1, mark.column + 1)
-                        frame[0][key] = hit[1]
-                        frame[2] = _KEY
-                        converted += 1
-                    elif state == _ITEM:
-                        mark = event.start_mark
-                        marks.setdefault(frame[1] + (len(frame[0]),), (mark.line + 1, mark.column + 1))
-                        frame[0].append(hit[1])
-                        converted += 1
-                    else:
-                        try:
-                            scalar(event)
-                        except _Stop as exc:
-                            building = converter.stop(exc)
+                    try:
+                        scalar(event)
+                    except _Stop as exc:
+                        building = converter.stop(exc)
             elif cls is _MAP_END or cls is _SEQ_END:
+                anchor = open_.pop()[3]
+                top = open_[-1]
                 if recording:
                     recorded.append(event)
-                    if opened_anchor is not None:
-                        anchors[opened_anchor][1] = len(recorded) - 1
-                opened, count, limit, opened_anchor = open_.pop()
+                    if anchor is not None:
+                        anchors[anchor][1] = len(recorded) - 1
                 if building:
-                    if converter.skip:
-                        end()
-                    else:
-                        stack.pop()
-                        frame = stack[-1]
+                    end()
             elif cls is _MAP_START or cls is _SEQ_START:
                 nodes += 1
-                count += 1
-                if nodes > max_nodes or count > limit:
-                    too_many(event, nodes, opened)
-                anchor = None
-                if recording or event.anchor is not None:
-                    anchor = anchored(event)
-                    converter.nodes += converted
-                    converted = 0
-                if len(open_) >= max_depth:  # as many collections open as allowed
+                top[1] += 1
+                if nodes > max_nodes or top[1] > top[2]:
+                    too_many(event, nodes, top)
+                anchor = anchored(event) if recording or event.anchor is not None else None
+                if len(open_) > max_depth:  # open_[0] is the stream
                     mark = event.start_mark
                     raise InputError([Problem(Location(file, mark.line + 1, mark.column + 1),
                                               f"nesting deeper than {max_depth} levels",
                                               suggestion="see docs/limits.md")])
-                open_.append((opened, count, limit, opened_anchor))
-                opened, count, limit, opened_anchor = event, 0, max_items * 2 if cls is _MAP_START else max_items, anchor
+                top = [event, 0, max_items * 2 if cls is _MAP_START else max_items, anchor]
+                open_.append(top)
                 building = building and refused is None
-                state = frame[2] if building and not recording and not converter.skip and event.tag is None else None
-                if state == _VALUE or state == _ITEM:  # as converter.start would
-                    value = {} if cls is _MAP_START else []
-                    mark = event.start_mark
-                    if state == _VALUE:
-                        key = frame[3]
-                        path = frame[1] + (key,)
-                        marks[path] = (mark.line + 1, mark.column + 1)
-                        frame[0][key] = value
-                        frame[2] = _KEY
-                    else:
-                        path = frame[1] + (len(frame[0]),)
-                        frame[0].append(value)
-                        marks.setdefault(path, (mark.line + 1, mark.column + 1))
-                    converted += 1
-                    frame = [value, path, _KEY, None, path + ("<key>",)] if value.__class__ is dict else \
-                        [value, path, _ITEM, None, None]
-                    stack.append(frame)
-                elif building:
+                if building:
                     try:
                         start(event)
                     except _Stop as exc:
                         building = converter.stop(exc)
-                    frame = stack[-1]
             elif cls is _ALIAS:
                 nodes += 1
-                count += 1
-                if nodes > max_nodes or count > limit:
-                    too_many(event, nodes, opened)
+                top[1] += 1
+                if nodes > max_nodes or top[1] > top[2]:
+                    too_many(event, nodes, top)
                 anchored(event)
                 building = building and refused is None
                 if building:
@@ -570,7 +506,6 @@ def _read(text: str, file: str, converter: _Converter) -> int:
                             converter.expand(*span)
                     except _Stop as exc:
                         building = converter.stop(exc)
-                    frame = stack[-1]
             elif cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1 and refused is None:

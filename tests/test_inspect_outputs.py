@@ -9,37 +9,21 @@ import io
 import json
 import pickle
 import re
-import shutil
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import inspect_population
 
-sys.path.insert(0, str(ROOT / "bench"))
-DATA = ROOT / "tests" / "data" / "inspect"
 
 
 @pytest.fixture(scope="module")
 def population(tmp_path_factory) -> Path:
     """Three generated districts over two years (trends), Macun with waivers (a waiver note in the last
     column) and one broken case (an error: no rows)."""
-    from generate import Generator
-
-    from engine.ruleset_loader import load_catalogue
-    root = tmp_path_factory.mktemp("population")
-    Generator(load_catalogue([str(ROOT / "rulesets")]), seed=7).write(root / "generated", 3, [2020, 2021],
-                                                                     verify_share=0.5, waiver_share=0.2)
-    macun = root / "cases" / "macun-2020"
-    macun.mkdir(parents=True)
-    shutil.copy(ROOT / "cases" / "macun-2020" / "facts.yaml", macun)
-    shutil.copy(DATA / "macun-waivers.yaml", macun / "waivers.yaml")
-    broken = root / "cases" / "broken-2020"
-    broken.mkdir()
-    (broken / "facts.yaml").write_text("case: {district: {name: 坏区}, period: 2020}\nfacts:\n  no.such_fact: 1\n", encoding="utf-8")
-    return root
+    return inspect_population(tmp_path_factory.mktemp("population"), seed=7, districts=3, waiver_share=0.2,
+                              macun_files=("waivers.yaml",))
 
 
 def inspect(population: Path, out: Path, jobs: int) -> int:

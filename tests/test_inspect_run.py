@@ -3,36 +3,20 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, inspect_population
 
-sys.path.insert(0, str(ROOT / "bench"))
 DATA = ROOT / "tests" / "data" / "inspect"
 
 
 @pytest.fixture(scope="module")
 def population(tmp_path_factory) -> Path:
     """Six generated districts over two years, Macun with verifications and waivers, and one broken case."""
-    from generate import Generator
-
-    from engine.ruleset_loader import load_catalogue
-    root = tmp_path_factory.mktemp("population")
-    Generator(load_catalogue([str(ROOT / "rulesets")]), seed=5).write(root / "generated", 6, [2020, 2021],
-                                                                     verify_share=0.5, waiver_share=0.0)
-    macun = root / "cases" / "macun-2020"
-    macun.mkdir(parents=True)
-    shutil.copy(ROOT / "cases" / "macun-2020" / "facts.yaml", macun)
-    shutil.copy(DATA / "macun-verifications.yaml", macun / "verifications.yaml")
-    shutil.copy(DATA / "macun-waivers.yaml", macun / "waivers.yaml")
-    broken = root / "cases" / "broken-2020"
-    broken.mkdir()
-    (broken / "facts.yaml").write_text("case: {district: {name: 坏区}, period: 2020}\nfacts:\n  no.such_fact: 1\n", encoding="utf-8")
-    return root
+    return inspect_population(tmp_path_factory.mktemp("population"), seed=5, districts=6, waiver_share=0.0,
+                              macun_files=("verifications.yaml", "waivers.yaml"))
 
 
 @pytest.fixture(scope="module")
