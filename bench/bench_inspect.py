@@ -103,10 +103,10 @@ def engine_ratio(cases: list[str], catalogue) -> dict[str, float]:  # noqa: ANN0
     import json
     import durable_rules_engine as core
     from durable import engine as durable
-    from engine.evaluate import Evaluator
-    from engine.facts_loader import load_case
-    from engine.inference import RULES_PER_SENTINEL, SENTINEL, _pattern
-    from engine.compiler import compile_requirement
+    from fazhi.evaluate.evaluator import Evaluator
+    from fazhi.load.facts_loader import load_case
+    from fazhi.infer.inference import RULES_PER_SENTINEL, SENTINEL, _pattern
+    from fazhi.compile.compiler import compile_requirement
 
     evaluator = Evaluator(catalogue)
     loaded = [load_case(c, catalogue.facts) for c in cases]
@@ -172,7 +172,7 @@ def engine_ratio(cases: list[str], catalogue) -> dict[str, float]:  # noqa: ANN0
         core.delete_state(handle, sid)
 
     # the C core with the rules sharded as Fazhi's engine shards them (a ruleset per few requirements)
-    from engine.inference import _kinds, _shard
+    from fazhi.infer.inference import _kinds, _shard
     shards, route = [], {}
     for index, part in enumerate(_shard(specs)):
         assert len(part) <= RULES_PER_SENTINEL  # so one sentinel group per shard
@@ -238,7 +238,7 @@ def main() -> None:
     parser.add_argument("--documents", action="store_true", help="also write every district's documents")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.load.ruleset_loader import load_catalogue
     from generate import Generator
     catalogue = load_catalogue([str(ROOT / "rulesets")])
     work = Path(tempfile.mkdtemp(prefix="fazhi-bench-"))

@@ -46,7 +46,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 import yaml  # noqa: E402
 
-from engine.errors import FazhiError  # noqa: E402
+from fazhi.errors import FazhiError  # noqa: E402
 from loader_targets import TARGETS, Target, core_catalogue, core_evaluator, random_case  # noqa: E402
 
 # --- material for mutations -------------------------------------------------------------------

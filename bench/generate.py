@@ -35,9 +35,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.model import Catalogue, FactSpec, FieldSpec
-from engine.vocabulary import FactType
-from engine.ruleset_loader import load_catalogue  # noqa: E402
+from fazhi.model.catalogue import Catalogue, FactSpec, FieldSpec
+from fazhi.vocabulary import FactType
+from fazhi.load.ruleset_loader import load_catalogue  # noqa: E402
 
 _SYL = "安宝北昌城春大东丰福光广海和河华吉嘉江金景康乐临龙隆明南宁平庆仁瑞山善胜寿顺泰天通万文武西祥新兴阳永裕云长正中"
 _PARENTS = ["焦作市", "洛阳市", "开封市", "新乡市", "安阳市", "许昌市", "南阳市", "信阳市", "周口市", "商丘市", "平顶山市", "鹤壁市"]

@@ -31,10 +31,10 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 import yaml  # noqa: E402
 
-from engine.evaluate import Evaluator  # noqa: E402
-from engine.facts_loader import load_case  # noqa: E402
-from engine.output import dumps, to_json_data  # noqa: E402
-from engine.render_text import render_text  # noqa: E402
+from fazhi.evaluate.evaluator import Evaluator  # noqa: E402
+from fazhi.load.facts_loader import load_case  # noqa: E402
+from fazhi.render.output import dumps, to_json_data  # noqa: E402
+from fazhi.render.render_text import render_text  # noqa: E402
 from loader_targets import CORE_CASE, core_catalogue, random_case, release  # noqa: E402
 
 

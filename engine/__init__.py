@@ -1,7 +1,7 @@
 """Fazhi (法治): a rule-based compliance checklist engine for law-based-government requirements."""
-from .evaluate import Evaluator
-from .facts_loader import load_case
-from .ruleset_loader import load_catalogue
+from fazhi.evaluate.evaluator import Evaluator
+from fazhi.load.facts_loader import load_case
+from fazhi.load.ruleset_loader import load_catalogue
 
 __all__ = ["Evaluator", "load_case", "load_catalogue"]
 __version__ = "0.1.0"

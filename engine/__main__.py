@@ -1,3 +1,3 @@
-from .cli import main
+from fazhi.cli.main import main
 
 main()

@@ -7,7 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from .vocabulary import Text
+from fazhi.vocabulary import Text
 
 NOT_GIVEN = Text("未提供", "not given")
 

@@ -53,15 +53,15 @@ DOC_DATE = "2021-03-01"
 
 @pytest.fixture(scope="session")
 def doc_evaluator():
-    from engine.evaluate import Evaluator
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.evaluate.evaluator import Evaluator
+    from fazhi.load.ruleset_loader import load_catalogue
     return Evaluator(load_catalogue([str(DOC_RULES)]))
 
 
 @pytest.fixture(scope="session")
 def doc_evaluate(doc_evaluator):
     """Evaluate a case folder (default: the documents test case) against the documents test rulesets."""
-    from engine.facts_loader import load_case
+    from fazhi.load.facts_loader import load_case
 
     def evaluate(case: Path | str = DOC_CASE):
         return doc_evaluator.evaluate(load_case(str(case), doc_evaluator.catalogue.facts))
@@ -71,10 +71,10 @@ def doc_evaluate(doc_evaluator):
 
 @pytest.fixture
 def fazhi(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    """Run `fazhi ARGS…` in-process through engine.cli.main; returns (exit code, stdout, stderr)."""
+    """Run `fazhi ARGS…` in-process through fazhi.cli.main.main; returns (exit code, stdout, stderr)."""
     import sys
 
-    from engine.cli import main
+    from fazhi.cli.main import main
 
     def run(*args: str) -> tuple[int, str, str]:
         monkeypatch.setattr(sys, "argv", ["fazhi", *map(str, args)])

@@ -28,7 +28,7 @@ def inspect_population(root: Path, seed: int, districts: int, waiver_share: floa
     sys.path.insert(0, str(ROOT / "bench"))
     from generate import Generator
 
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.load.ruleset_loader import load_catalogue
     Generator(load_catalogue([str(ROOT / "rulesets")]), seed=seed).write(root / "generated", districts, [2020, 2021],
                                                                          verify_share=0.5, waiver_share=waiver_share)
     macun = root / "cases" / "macun-2020"

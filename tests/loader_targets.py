@@ -26,21 +26,21 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from engine import yamlio
-from engine.errors import FazhiError
-from engine.evaluate import Evaluator
-from engine.facts_loader import load_case, parse_case
-from engine.measures import record_values, scalar_values
-from engine.case import Case, District
-from engine.condition_model import (_var_names, AllOf, AnyOf, Compare, Exists, InnerRef, Literal, NotOf, Op, VarKind, VarRef)
-from engine.model import Catalogue, Requirement
-from engine.results import Evaluation
-from engine.vocabulary import Verdict
-from engine.output import dumps, to_json_data
-from engine.profiles import Profile, load_profile
-from engine.render_text import render_markdown, render_text
-from engine.ruleset_loader import load_catalogue
-from engine.scoring import score, score_data
+from fazhi.load import yamlio
+from fazhi.errors import FazhiError
+from fazhi.evaluate.evaluator import Evaluator
+from fazhi.load.facts_loader import load_case, parse_case
+from fazhi.compile.measures import record_values, scalar_values
+from fazhi.model.case import Case, District
+from fazhi.model.conditions import (_var_names, AllOf, AnyOf, Compare, Exists, InnerRef, Literal, NotOf, Op, VarKind, VarRef)
+from fazhi.model.catalogue import Catalogue, Requirement
+from fazhi.model.results import Evaluation
+from fazhi.vocabulary import Verdict
+from fazhi.render.output import dumps, to_json_data
+from fazhi.load.profiles import Profile, load_profile
+from fazhi.render.render_text import render_markdown, render_text
+from fazhi.load.ruleset_loader import load_catalogue
+from fazhi.evaluate.scoring import score, score_data
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"

@@ -6,12 +6,12 @@ from collections import Counter
 
 import pytest
 
-from engine.catalogue_doc import render_catalogue
-from engine.evaluate import Evaluator
-from engine.vocabulary import Confidence, Severity
-from engine.profiles import load_profile
-from engine.ruleset_loader import load_catalogue
-from engine.ruletest import run_fixtures
+from fazhi.render.catalogue_doc import render_catalogue
+from fazhi.evaluate.evaluator import Evaluator
+from fazhi.vocabulary import Confidence, Severity
+from fazhi.load.profiles import load_profile
+from fazhi.load.ruleset_loader import load_catalogue
+from fazhi.evaluate.ruletest import run_fixtures
 from helpers import ROOT, run_fazhi
 
 RULESETS = ROOT / "rulesets"

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from engine.documents import labels as L
-from engine.documents.build import build_report
-from engine.documents.memo import build_memo
+from fazhi.documents import labels as L
+from fazhi.documents.build import build_report
+from fazhi.documents.memo import build_memo
 
 DAY = dt.date(2021, 3, 1)
 
@@ -117,8 +117,8 @@ def test_summary_counts_one_verdict_per_requirement(report):
 
 def test_summary_under_a_profile_has_points_and_a_total(doc_evaluator, doc_evaluate):
     from conftest import DOC_RULES
-    from engine.profiles import load_profile
-    from engine.scoring import score
+    from fazhi.load.profiles import load_profile
+    from fazhi.evaluate.scoring import score
     profile = load_profile(str(DOC_RULES / "profiles" / "doc-scheme.yaml"), doc_evaluator.catalogue)
     evaluation = doc_evaluate()
     view = build_report(evaluation, "zh", DAY, score=score(evaluation, profile))
@@ -144,6 +144,6 @@ def test_no_gap_says_so(doc_evaluate, tmp_path):
     (tmp_path / "facts.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     view = build_report(doc_evaluate(tmp_path), "zh", DAY)
     assert view.problems == () and len(view.requests) == 7  # every requirement but the one met
-    from engine.documents.render import render
+    from fazhi.documents.render import render
     assert "本次检查未发现差距。" in render("report", "md", view)
     assert "本次检查未发现需整改的问题。" in render("memo", "html", build_memo(doc_evaluate(tmp_path), "zh", DAY))

@@ -15,11 +15,11 @@ RULES = ("--rules", DOC_RULES, "--date", DOC_DATE)
 
 @pytest.fixture(scope="module")
 def report_docx(tmp_path_factory):
-    from engine.documents.build import build_report
-    from engine.documents.docx import report_docx as write
-    from engine.evaluate import Evaluator
-    from engine.facts_loader import load_case
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.documents.build import build_report
+    from fazhi.documents.docx import report_docx as write
+    from fazhi.evaluate.evaluator import Evaluator
+    from fazhi.load.facts_loader import load_case
+    from fazhi.load.ruleset_loader import load_catalogue
     import datetime as dt
     catalogue = load_catalogue([str(DOC_RULES)])
     evaluation = Evaluator(catalogue).evaluate(load_case(str(DOC_CASE), catalogue.facts))

@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from conftest import DOC_CASE, DOC_DATE, DOC_RULES
-from engine.documents.memo import DEFAULT_DEADLINES, Deadlines, build_memo, parse_deadlines
-from engine.documents.memo_json import fingerprint, progress, progress_data, progress_text, read_memo
-from engine.documents.owners import Owners, load_owners
-from engine.errors import InputError
-from engine.vocabulary import Severity
+from fazhi.documents.memo import DEFAULT_DEADLINES, Deadlines, build_memo, parse_deadlines
+from fazhi.documents.memo_json import fingerprint, progress, progress_data, progress_text, read_memo
+from fazhi.documents.owners import Owners, load_owners
+from fazhi.errors import InputError
+from fazhi.vocabulary import Severity
 
 DAY = dt.date(2021, 3, 1)
 RULES = ("--rules", DOC_RULES)
@@ -160,7 +160,7 @@ def test_progress_against_the_evaluation(doc_evaluate, fazhi, tmp_path):
     assert text.startswith("整改销号情况：对照2021年3月1日整改方案的7项问题：已销号1项")
     assert "[已销号] DE-REVIEW-STAFF " in text and "[整改中] DE-REVIEW-BEFORE (JD-02) " in text
     assert "[closed] DE-REVIEW-STAFF" in progress_text(p, "en")
-    from engine.documents.memo_json import progress_from_file
+    from fazhi.documents.memo_json import progress_from_file
     assert progress_from_file(doc_evaluate(fixed), str(memo)) == p  # what `fazhi check --memo` calls
     data = progress_data(p)
     assert data["counts"]["closed"] == 1 and data["items"][2]["status"] == "closed"

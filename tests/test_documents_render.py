@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from conftest import DOC_CASE, DOC_DATE, DOC_RULES
-from engine.documents.render import TEMPLATE_DIR, render_template
-from engine.errors import InputError
+from fazhi.documents.render import TEMPLATE_DIR, render_template
+from fazhi.errors import InputError
 
 RULES = ("--rules", DOC_RULES, "--date", DOC_DATE)
 
@@ -115,7 +115,7 @@ def test_the_commands_are_documented(fazhi):
 
 
 def test_every_shipped_template_parses():
-    from engine.documents.render import environment
+    from fazhi.documents.render import environment
     env = environment()
     for path in sorted(Path(TEMPLATE_DIR).glob("*.j2")):
         env.get_template(path.name)

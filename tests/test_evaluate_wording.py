@@ -14,8 +14,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 def _reference_tier(req, case, outcome, values):  # noqa: ANN001, ANN202
     """The weakest tier of every decisive variable's _var_tiers, the joined facts and the records' holder."""
-    from engine.evaluate import _var_tiers
-    from engine.vocabulary import weakest_tier
+    from fazhi.evaluate.evaluator import _var_tiers
+    from fazhi.vocabulary import weakest_tier
     tiers = _var_tiers(req, case, values, outcome.record)
     decisive = [tiers.get(name) for name in req.decisive_vars]
     decisive += [case.facts[c.records].tier if c.records in case.facts else None for c in req.joins]
@@ -25,8 +25,8 @@ def _reference_tier(req, case, outcome, values):  # noqa: ANN001, ANN202
 
 
 def _reference_missing(catalogue, req, case, values, record):  # noqa: ANN001, ANN202
-    from engine.condition_model import VarKind
-    from engine.formatting import NOT_GIVEN
+    from fazhi.model.conditions import VarKind
+    from fazhi.formatting import NOT_GIVEN
     missing = [v.label for v in req.vars if v.name not in values.exact and v.name in req.decisive_vars
                and v.kind not in (VarKind.PERCENT, VarKind.DAYS, VarKind.WORKDAYS)
                and not (v.kind is VarKind.FIELD and record is None)]
@@ -40,18 +40,18 @@ def _reference_missing(catalogue, req, case, values, record):  # noqa: ANN001, A
 def generated(tmp_path_factory):  # noqa: ANN001, ANN201
     from generate import Generator
 
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.load.ruleset_loader import load_catalogue
     root = tmp_path_factory.mktemp("wording")
     Generator(load_catalogue([str(ROOT / "rulesets")]), seed=11).write(root, 6, [2020, 2021], verify_share=0.5)
     return sorted(p for p in root.iterdir() if p.is_dir()) + [ROOT / "cases" / "macun-2020"]
 
 
 def test_findings_read_their_requirement_as_the_direct_reading_does(generated):  # noqa: ANN001
-    from engine.evaluate import Evaluator, render_message
-    from engine.facts_loader import load_case
-    from engine.measures import Values
-    from engine.ruleset_loader import load_catalogue
-    from engine.vocabulary import Text, Verdict
+    from fazhi.evaluate.evaluator import Evaluator, render_message
+    from fazhi.load.facts_loader import load_case
+    from fazhi.compile.measures import Values
+    from fazhi.load.ruleset_loader import load_catalogue
+    from fazhi.vocabulary import Text, Verdict
     catalogue = load_catalogue([str(ROOT / "rulesets")])
     seen = {"tiers": set(), "plain": 0, "missing": 0}
 
@@ -85,8 +85,8 @@ def test_findings_read_their_requirement_as_the_direct_reading_does(generated): 
 def test_a_plain_template_is_filled_as_render_message_fills_it():
     from types import SimpleNamespace
 
-    from engine.evaluate import _fill, _slots, render_message
-    from engine.measures import Values
+    from fazhi.evaluate.evaluator import _fill, _slots, render_message
+    from fazhi.compile.measures import Values
     req = SimpleNamespace(id="R", location=None, vars=(SimpleNamespace(name="rate"), SimpleNamespace(name="on")))
     names = frozenset({"rate", "on"})
     values, record = Values({"rate": 5}), SimpleNamespace(id="X1")
@@ -101,10 +101,10 @@ def test_a_plain_template_is_filled_as_render_message_fills_it():
 def test_record_frames_read_the_values_the_direct_reading_gives(generated):  # noqa: ANN001
     """_frames reads the shared variables once per requirement and only the record-dependent ones per record
     (engine/evaluate.py `_Plan`, measures.own_values); merged, they must be every variable read for the record."""
-    from engine.evaluate import _plan, _record_values
-    from engine.facts_loader import load_case
-    from engine.measures import own_values, record_values, scalar_values
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.evaluate.evaluator import _plan, _record_values
+    from fazhi.load.facts_loader import load_case
+    from fazhi.compile.measures import own_values, record_values, scalar_values
+    from fazhi.load.ruleset_loader import load_catalogue
     catalogue = load_catalogue([str(ROOT / "rulesets")])
     plans = {req.id: _plan(req) for req in catalogue.requirements}
     for req in catalogue.requirements:
@@ -130,9 +130,9 @@ def test_own_values_marks_workdays_counted_by_weekends_alone():
     import datetime as dt
     from types import SimpleNamespace
 
-    from engine.case import Record
-    from engine.condition_model import Var, VarKind
-    from engine.measures import Values, own_values, record_values
+    from fazhi.model.case import Record
+    from fazhi.model.conditions import Var, VarKind
+    from fazhi.compile.measures import Values, own_values, record_values
     label = SimpleNamespace(zh="", en="")
     on = Var("on", VarKind.FIELD, None, ("on",), label)
     due = Var("due", VarKind.DATE_IN_YEAR, None, (0, 12, 31), label)

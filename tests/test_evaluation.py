@@ -5,12 +5,12 @@ import datetime as dt
 
 import pytest
 
-from engine.evaluate import Evaluator
-from engine.facts_loader import load_case
-from engine.measures import workdays_between
-from engine.case import Case, District, FactValue, Record
-from engine.vocabulary import Verdict
-from engine.ruleset_loader import load_catalogue
+from fazhi.evaluate.evaluator import Evaluator
+from fazhi.load.facts_loader import load_case
+from fazhi.compile.measures import workdays_between
+from fazhi.model.case import Case, District, FactValue, Record
+from fazhi.vocabulary import Verdict
+from fazhi.load.ruleset_loader import load_catalogue
 from helpers import CORE_CASE, CORE_RULES
 
 

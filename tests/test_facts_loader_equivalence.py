@@ -1,7 +1,7 @@
 """engine/facts_loader.py parses a facts document with a fast path for the common, valid forms; it must give
 exactly what the implementation it replaced gave: the same Case (values, their types, evidence and locations)
 or the same problems (text, file:line:col, field, suggestion, in the same order). That implementation is kept
-below, as it was, as the reference (limits read from engine.facts_loader).
+below, as it was, as the reference (limits read from fazhi.load.facts_loader).
 
 Compared on every facts file of the repository (also the invalid ones), the facts of every rule test in the
 rulesets, generated districts, and random documents: real files mutated, and trees holding values YAML
@@ -23,16 +23,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import facts_loader
-from engine.case import Case, District, Evidence, FactValue, Record
-from engine.errors import InputError, did_you_mean
-from engine.facts_loader import (_CN_DATE, _ISO_DATE, EVIDENCE_KEYS, MAX_DIGITS, MAX_MAGNITUDE, MAX_PERIOD,
+from fazhi.load import facts_loader
+from fazhi.model.case import Case, District, Evidence, FactValue, Record
+from fazhi.errors import InputError, did_you_mean
+from fazhi.load.facts_loader import (_CN_DATE, _ISO_DATE, EVIDENCE_KEYS, MAX_DIGITS, MAX_MAGNITUDE, MAX_PERIOD,
                                  MAX_PLACES, MAX_RECORDS, MAX_TEXT, MIN_PERIOD)
-from engine.model import FactSpec, FieldSpec
-from engine.ruleset_loader import load_catalogue
-from engine.schema import Reader, to_decimal, to_decimal_text
-from engine.vocabulary import FactType, Text
-from engine.yamlio import Document, Path, load_file, load_text
+from fazhi.model.catalogue import FactSpec, FieldSpec
+from fazhi.load.ruleset_loader import load_catalogue
+from fazhi.load.schema import Reader, to_decimal, to_decimal_text
+from fazhi.vocabulary import FactType, Text
+from fazhi.load.yamlio import Document, Path, load_file, load_text
 
 from helpers import DATA, ROOT
 from test_properties import VALUES, mutated

@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.conditions import alternatives
+from fazhi.load.conditions import alternatives
 from helpers import CORE_RULES, run_fazhi
 from loader_targets import assert_met_supported, assert_sound, core_catalogue, core_evaluator
 
@@ -383,7 +383,7 @@ def test_no_network_connection_and_nothing_from_facts_is_executed(tmp_path):
 
 
 def test_yaml_is_read_with_a_safe_loader():
-    import engine.yamlio as yamlio
+    import fazhi.load.yamlio as yamlio
     assert yamlio._LOADER in (getattr(yaml, "CSafeLoader", None), yaml.SafeLoader)
     assert isinstance(yamlio._Converter("x")._scalars, yaml.SafeLoader)
 
@@ -503,9 +503,9 @@ def core_cases(draw):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(core_cases())
 def test_random_facts_never_give_a_met_the_facts_do_not_support(data):
-    from engine import yamlio
-    from engine.errors import InputError
-    from engine.facts_loader import parse_case
+    from fazhi.load import yamlio
+    from fazhi.errors import InputError
+    from fazhi.load.facts_loader import parse_case
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     try:
         case = parse_case(yamlio.load_text(text, "facts.yaml"), core_catalogue().facts)
@@ -526,7 +526,7 @@ def test_random_facts_never_give_a_met_the_facts_do_not_support(data):
 
 
 def test_the_core_case_agrees_with_the_reference_exactly():
-    from engine.facts_loader import load_case
+    from fazhi.load.facts_loader import load_case
     case = load_case(CORE_RULES.parent / "case.yaml", core_catalogue().facts)
     assert assert_sound(core_evaluator().evaluate(case), core_evaluator(), strict=True) == 0
 
@@ -547,7 +547,8 @@ def test_an_exists_gap_needs_the_candidate_records_fields(tmp_path):
 
 
 def test_the_documented_limits_are_the_limits_in_the_code():
-    from engine import compiler, conditions, facts_loader, message_templates, yamlio
+    from fazhi.compile import compiler
+    from fazhi.load import conditions, facts_loader, message_templates, yamlio
     doc = (Path(__file__).resolve().parent.parent / "docs" / "limits.md").read_text(encoding="utf-8")
     for value in (yamlio.MAX_FILE_BYTES, yamlio.MAX_NODES, yamlio.MAX_ITEMS, facts_loader.MAX_RECORDS,
                   facts_loader.MAX_TEXT, message_templates.MAX_TEMPLATE):

@@ -6,9 +6,9 @@ import resource
 
 import pytest
 
-from engine.compiler import Comparison, Pattern, Ref, RuleSpec
-from engine.inference import Engine, EngineFact
-from engine.condition_model import Op
+from fazhi.compile.compiler import Comparison, Pattern, Ref, RuleSpec
+from fazhi.infer.inference import Engine, EngineFact
+from fazhi.model.conditions import Op
 
 UNREVIEWED = RuleSpec("unreviewed", "R", "gap", (
     Pattern("o", "decision", ("day",), ()),
@@ -94,9 +94,9 @@ def test_first_evaluation_that_fires_nothing_does_not_crash_the_process():
     # the wrapper warms each ruleset up. A crash would kill pytest itself, so run it in a child process.
     import subprocess
     import sys
-    code = ("from engine.inference import Engine, EngineFact\n"
-            "from engine.compiler import Comparison, Pattern, Ref, RuleSpec\n"
-            "from engine.condition_model import Op\n"
+    code = ("from fazhi.infer.inference import Engine, EngineFact\n"
+            "from fazhi.compile.compiler import Comparison, Pattern, Ref, RuleSpec\n"
+            "from fazhi.model.conditions import Op\n"
             "rule = RuleSpec('r', 'R', 'gap', (Pattern('o', 'usage', ('used', 'limit'), "
             "(Comparison(Op.GT, 'used', Ref(None, 'limit')),)),))\n"
             "e = Engine(); e.load('x', [rule])\n"
@@ -108,8 +108,8 @@ def test_first_evaluation_that_fires_nothing_does_not_crash_the_process():
 
 
 def test_closing_evaluators_frees_their_rules():
-    from engine.evaluate import Evaluator
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.evaluate.evaluator import Evaluator
+    from fazhi.load.ruleset_loader import load_catalogue
     from helpers import CORE_RULES
     catalogue = load_catalogue([str(CORE_RULES)])
     for _ in range(50):
@@ -129,7 +129,7 @@ TRICKY = ['D"1', 'o":{"kind": "x", "ref": "y', "\\", "决策\u2028一", "", "a,b
 
 @pytest.mark.parametrize("ref", TRICKY)
 def test_refs_read_from_the_match_text_equal_a_full_decode(engine: Engine, ref: str, monkeypatch) -> None:
-    import engine.inference as inference
+    import fazhi.infer.inference as inference
     facts = [EngineFact("decision", ref, {"day": "2020-05-10", "note": ref}),
              EngineFact("review", ref + "r", {"decision": ref, "day": "2020-05-01", "note": '":{"kind": "'}),
              EngineFact("usage", ref, {"used": 6, "limit": 5, "note": ref})]
@@ -141,7 +141,7 @@ def test_refs_read_from_the_match_text_equal_a_full_decode(engine: Engine, ref: 
 
 
 def test_refs_are_read_without_decoding_for_plain_refs_and_decoded_otherwise() -> None:
-    from engine.inference import _quick_refs
+    from fazhi.infer.inference import _quick_refs
     sentinel = '"go":{"sid": "s", "id": "go0", "kind": "go!", "grp": 0, "_e": 1}'
     plain = ('{"R|gap|0":{%s,"o":{"kind": "r:R", "ref": "DE1", "sid": "s", "id": "f3", "_e": 1, "n": "x"},'
              '"j":{"kind": "i:R", "ref": "A 2", "sid": "s", "id": "f9", "_e": 1}}}' % sentinel)
@@ -152,7 +152,7 @@ def test_refs_are_read_without_decoding_for_plain_refs_and_decoded_otherwise() -
 
 
 def test_an_id_hash_collision_reasserts_the_case_one_fact_at_a_time(engine: Engine, monkeypatch) -> None:
-    import engine.inference as inference
+    import fazhi.infer.inference as inference
     expected = fired(engine, DECISIONS + REVIEWS)
     real = inference._core.assert_facts
     calls = []
@@ -167,7 +167,7 @@ def test_an_id_hash_collision_reasserts_the_case_one_fact_at_a_time(engine: Engi
 
 
 def test_a_collision_in_the_one_by_one_pass_is_retried_with_a_salted_id(engine: Engine, monkeypatch) -> None:
-    import engine.inference as inference
+    import fazhi.infer.inference as inference
     expected = fired(engine, DECISIONS + REVIEWS)
     real_one = inference._core.assert_fact
     refused: list[str] = []
@@ -188,7 +188,7 @@ def test_a_collision_in_the_one_by_one_pass_is_retried_with_a_salted_id(engine: 
 
 
 def test_rules_that_read_a_common_kind_share_a_shard(monkeypatch) -> None:
-    import engine.inference as inference
+    import fazhi.infer.inference as inference
     monkeypatch.setattr(inference, "SHARD_REQUIREMENTS", 1)
     other = RuleSpec("other", "Q", "gap", (Pattern("o", "usage", ("used",), (Comparison(Op.GT, "used", 100),)),))
     lone = RuleSpec("lone", "S", "gap", (Pattern("o", "memo", ("n",), ()),))

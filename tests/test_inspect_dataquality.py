@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from engine.dataquality import run_data_checks
-from engine.errors import InputError
-from engine.facts_loader import load_case
-from engine.case import Case, District, FactValue, Record
-from engine.ruleset_loader import load_catalogue
+from fazhi.checks.dataquality import run_data_checks
+from fazhi.errors import InputError
+from fazhi.load.facts_loader import load_case
+from fazhi.model.case import Case, District, FactValue, Record
+from fazhi.load.ruleset_loader import load_catalogue
 from helpers import ROOT, run_fazhi
 
 

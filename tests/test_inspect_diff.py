@@ -1,7 +1,7 @@
 """Year over year by stable fingerprint: new, regressed, persisting, resolved, unverified, waived; memo status."""
 from __future__ import annotations
 
-from engine.diff import compare, counts, side_from_rows
+from fazhi.app.diff import compare, counts, side_from_rows
 
 REQS = ["A", "B", "C", "D", "E", "F", "G"]
 

@@ -25,9 +25,9 @@ def evaluations(tmp_path_factory) -> list[Any]:
     verifications, records and waivers."""
     from generate import Generator
 
-    from engine.assess import assess
-    from engine.evaluate import Evaluator
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.evaluate.assess import assess
+    from fazhi.evaluate.evaluator import Evaluator
+    from fazhi.load.ruleset_loader import load_catalogue
     root = tmp_path_factory.mktemp("fastpaths")
     catalogue = load_catalogue([str(ROOT / "rulesets")])
     paths = Generator(catalogue, seed=11).write(root / "generated", 4, [2021], verify_share=1.0, waiver_share=1.0)
@@ -36,7 +36,7 @@ def evaluations(tmp_path_factory) -> list[Any]:
     shutil.copy(ROOT / "cases" / "macun-2020" / "facts.yaml", macun)
     shutil.copy(DATA / "macun-verifications.yaml", macun / "verifications.yaml")
     shutil.copy(DATA / "macun-waivers.yaml", macun / "waivers.yaml")
-    from engine.waivers import load_waivers
+    from fazhi.checks.waivers import load_waivers
     generated_waivers = tuple(load_waivers(str(root / "generated" / "waivers.yaml"), catalogue))
     evaluator = Evaluator(catalogue)
     on = dt.date(2021, 6, 1)
@@ -45,8 +45,8 @@ def evaluations(tmp_path_factory) -> list[Any]:
 
 
 def test_compact_gives_what_the_plain_code_gives(evaluations):
-    from engine.inspection.results import compact
-    from engine.vocabulary import Verdict
+    from fazhi.inspection.results import compact
+    from fazhi.vocabulary import Verdict
     waived = [f for e in evaluations for f in e.findings if f.verdict is Verdict.WAIVED]
     assert waived and any(f.waiver is not None and f.verdict is not Verdict.WAIVED for e in evaluations for f in e.findings)
     assert any(f.record for e in evaluations for f in e.findings)
@@ -60,8 +60,8 @@ def test_compact_gives_what_the_plain_code_gives(evaluations):
 
 def plain_compact(evaluation: Any) -> dict[str, Any]:
     """compact() before it was made fast: Counters and `.value`."""
-    from engine.scoring import requirement_verdicts
-    from engine.vocabulary import Tier, Verdict
+    from fazhi.evaluate.scoring import requirement_verdicts
+    from fazhi.vocabulary import Tier, Verdict
     verdicts = requirement_verdicts(evaluation.findings)
     counts = Counter(v.value for v, _ in verdicts.values())
     by_domain: dict[str, Counter[str]] = {}
@@ -89,8 +89,8 @@ def plain_compact(evaluation: Any) -> dict[str, Any]:
 
 
 def plain_row(f: Any, district: str, lang: str) -> tuple[Any, ...]:
-    from engine.documents.memo_json import fingerprint
-    from engine.vocabulary import Verdict
+    from fazhi.documents.memo_json import fingerprint
+    from fazhi.vocabulary import Verdict
     note = ""
     if f.waiver is not None:
         note = (f"waived until {f.waiver.expires.isoformat()}" if f.verdict is Verdict.WAIVED
@@ -101,12 +101,12 @@ def plain_row(f: Any, district: str, lang: str) -> tuple[Any, ...]:
 
 
 def test_row_ids_are_memo_fingerprints():
-    from engine.documents.memo_json import fingerprint
-    from engine.inspection.results import _rows
+    from fazhi.documents.memo_json import fingerprint
+    from fazhi.inspection.results import _rows
 
     class F:  # only what an id needs, and the rest for the row
         def __init__(self, requirement: str, record: str | None):
-            from engine.vocabulary import Severity, Text, Verdict
+            from fazhi.vocabulary import Severity, Text, Verdict
             self.requirement, self.record, self.domain = requirement, record, "d"
             self.severity, self.verdict, self.original, self.tier, self.waiver = Severity.MAJOR, Verdict.GAP, None, None, None
             self.title = self.message = Text("标题", "title")
@@ -131,13 +131,13 @@ def plain_text(value: str) -> str:
 
 
 def test_text_as_before():
-    from engine.inspection.cells import text
+    from fazhi.inspection.cells import text
     for s in STRINGS:
         assert text(s) == plain_text(s), s[:20]
 
 
 def test_rows_are_row_after_row():
-    from engine.inspection.cells import SharedStrings, cell, row, rows
+    from fazhi.inspection.cells import SharedStrings, cell, row, rows
     shared = SharedStrings(["met", "gap", " lead", "a&b", "1"])
     values = [STRINGS, ["met", None, "", "gap", None, ""], [None, "", None], [], [1, 2.5, True, False, 0, "1", None],
               ["a&b", " lead", "met ", dt.date(2021, 1, 2), "gap"], ["", "x", ""]]
@@ -148,7 +148,7 @@ def test_rows_are_row_after_row():
 
 
 def test_summary_entry_is_json_dumps():
-    from engine.inspection.results import ROW, CaseResult
+    from fazhi.inspection.results import ROW, CaseResult
     result = CaseResult(3, "/x/\"quoted\"\\", "s", "寿中区", None, "县", 2021, counts={"met": 1}, share=12.5)
     listed = [("0123456789abcdef", "AR-1", None, "dom", "major", "gap", None, None, "标题\n", "缺少“事实”", ""),
               ("f" * 16, "AR-\"2\"", "记录\x01", "dom", "minor", "met", None, "verified", "t", "m", "waiver expired 2021-01-01"),

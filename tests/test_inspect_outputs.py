@@ -27,7 +27,7 @@ def population(tmp_path_factory) -> Path:
 
 
 def inspect(population: Path, out: Path, jobs: int) -> int:
-    from engine.cli_inspect import run_inspection
+    from fazhi.cli.inspect import run_inspection
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         return run_inspection([str(population)], (), "annual-evaluation", "zh", str(out), jobs, (), False, 0, True,
                               dt.date(2021, 6, 1))
@@ -36,7 +36,7 @@ def inspect(population: Path, out: Path, jobs: int) -> int:
 @pytest.fixture(scope="module")
 def recorded(population: Path, tmp_path_factory, request):
     """A run on two processes, keeping what the parent was given: each case's rows and the Inspection."""
-    from engine.inspection.summary import Inspection
+    from fazhi.inspection.summary import Inspection
     out = tmp_path_factory.mktemp("inspection")
     rows: dict[int, list[tuple]] = {}
     seen: list[Inspection] = []
@@ -58,8 +58,8 @@ def recorded(population: Path, tmp_path_factory, request):
 
 def old_summary_json(inspection, rows: dict[int, list[tuple]]) -> bytes:
     """summary.json as the parent wrote it before the workers rendered the entries (engine/inspection/summary.py)."""
-    from engine.inspection.results import ROW
-    from engine.inspection.summary import KIND, SCHEMA_VERSION
+    from fazhi.inspection.results import ROW
+    from fazhi.inspection.summary import KIND, SCHEMA_VERSION
     listed = ("gap", "insufficient_facts", "waived")
     head = {
         "schema_version": SCHEMA_VERSION, "kind": KIND, "evaluated_on": inspection.evaluated_on, "lang": inspection.lang,
@@ -129,7 +129,7 @@ def test_jobs_1_writes_the_same_files_as_jobs_2(recorded, population, tmp_path):
 
 def test_a_full_findings_sheet_goes_on_in_the_next(recorded, population, tmp_path, monkeypatch):
     openpyxl = pytest.importorskip("openpyxl")
-    from engine.inspection import xlsxwriter
+    from fazhi.inspection import xlsxwriter
     monkeypatch.setattr(xlsxwriter, "MAX_ROWS", 100)  # cases' rows are split in the middle
     out = tmp_path / "split"
     inspect(population, out, 2)
@@ -148,7 +148,7 @@ def test_a_full_findings_sheet_goes_on_in_the_next(recorded, population, tmp_pat
 
 
 def test_an_aborted_run_leaves_no_partial_file(population, tmp_path, monkeypatch):
-    from engine.inspection import runner
+    from fazhi.inspection import runner
     real = runner.run
 
     def failing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
@@ -164,8 +164,8 @@ def test_an_aborted_run_leaves_no_partial_file(population, tmp_path, monkeypatch
 
 
 def test_results_are_handed_on_in_case_order():
-    from engine.inspection.ordered import InOrder
-    from engine.inspection.results import CaseResult
+    from fazhi.inspection.ordered import InOrder
+    from fazhi.inspection.results import CaseResult
     taken: list[tuple[str, int]] = []
     order = InOrder(lambda r: taken.append(("a", r.index)), lambda r: taken.append(("b", r.index)))
     for i in (2, 0, 3, 1, 5):
@@ -176,7 +176,7 @@ def test_results_are_handed_on_in_case_order():
 
 
 def test_cells_without_references():
-    from engine.inspection.cells import SharedStrings, cell, row
+    from fazhi.inspection.cells import SharedStrings, cell, row
     shared = SharedStrings(["met", "gap", "met", ""])
     assert shared.index == {"met": 0, "gap": 1}
     assert row(["x", None, "gap", 3, "", None], shared.index) == \
@@ -191,7 +191,7 @@ def test_after_a_worker_crash_the_files_keep_the_case_order(recorded, population
     the crash but for that case, which is an error."""
     import os
 
-    from engine.inspection import runner
+    from fazhi.inspection import runner
     real = runner.run_case
 
     def crashing(index, path, slug):  # noqa: ANN001, ANN202 - inherited by the forked workers

@@ -21,7 +21,7 @@ def population(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def inspected(population: Path, tmp_path_factory) -> tuple[Path, int, str, str]:
-    from engine.cli_inspect import run_inspection
+    from fazhi.cli.inspect import run_inspection
     import datetime as dt
     import contextlib
     import io
@@ -133,9 +133,9 @@ def test_diff_of_two_runs_by_fingerprint(inspected, population, fazhi, tmp_path)
 
 def test_1100_evaluations_in_one_process_stay_under_the_session_cap():
     """durable-rules allows 1,024 live sessions per ruleset; every evaluation must delete its own."""
-    from engine.evaluate import Evaluator
-    from engine.facts_loader import load_case
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.evaluate.evaluator import Evaluator
+    from fazhi.load.facts_loader import load_case
+    from fazhi.load.ruleset_loader import load_catalogue
     from helpers import CORE_CASE, CORE_RULES
     catalogue = load_catalogue([str(CORE_RULES)])
     evaluator = Evaluator(catalogue)
@@ -151,8 +151,8 @@ def test_a_worker_that_dies_costs_only_its_own_case(population, monkeypatch):
     import datetime as dt
     import os
 
-    from engine.inspection import runner
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.inspection import runner
+    from fazhi.load.ruleset_loader import load_catalogue
     real = runner.run_case
 
     def crashing(index, path, slug):  # noqa: ANN001, ANN202 - inherited by the forked workers
@@ -173,10 +173,10 @@ def test_a_worker_that_dies_costs_only_its_own_case(population, monkeypatch):
 def test_alike_record_frames_sent_once_give_the_same_verdicts(population):
     """The Evaluator sends the engine only the variables rules test, and alike records once; sending every
     variable of every record must give the very same findings."""
-    from engine.compiler import frame_kind
-    from engine.evaluate import Evaluator, _Plan
-    from engine.facts_loader import load_case
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.compile.compiler import frame_kind
+    from fazhi.evaluate.evaluator import Evaluator, _Plan
+    from fazhi.load.facts_loader import load_case
+    from fazhi.load.ruleset_loader import load_catalogue
     catalogue = load_catalogue([str(ROOT / "rulesets")])
 
     class EveryFrame(Evaluator):
@@ -196,9 +196,9 @@ def test_findings_without_details_differ_only_in_their_facts(population):
     """An inspection without documents skips each finding's fact list; verdicts, messages and tiers
     must be exactly those of a full evaluation."""
     from dataclasses import replace
-    from engine.evaluate import Evaluator
-    from engine.facts_loader import load_case
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.evaluate.evaluator import Evaluator
+    from fazhi.load.facts_loader import load_case
+    from fazhi.load.ruleset_loader import load_catalogue
     catalogue = load_catalogue([str(ROOT / "rulesets")])
     evaluator = Evaluator(catalogue)
     paths = [ROOT / "cases" / "macun-2020"] + sorted(p for p in (population / "generated").iterdir() if p.is_dir())
@@ -214,10 +214,10 @@ def test_findings_without_details_differ_only_in_their_facts(population):
 def test_rules_sharded_by_requirement_give_the_verdicts_of_one_ruleset(population, monkeypatch):
     """The engine splits the catalogue into rulesets of a few requirements (durable-rules' cost per fact
     grows with its ruleset); one ruleset for everything must give the very same findings."""
-    import engine.inference as inference
-    from engine.evaluate import Evaluator
-    from engine.facts_loader import load_case
-    from engine.ruleset_loader import load_catalogue
+    import fazhi.infer.inference as inference
+    from fazhi.evaluate.evaluator import Evaluator
+    from fazhi.load.facts_loader import load_case
+    from fazhi.load.ruleset_loader import load_catalogue
     catalogue = load_catalogue([str(ROOT / "rulesets")])
     engine = inference.Engine()
     sharded = Evaluator(catalogue, engine)

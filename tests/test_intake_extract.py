@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, run_fazhi
 
-from engine.facts_loader import load_case
+from fazhi.load.facts_loader import load_case
 
 SEED = ROOT.parent / "shared" / "seeds" / "macun-2020-annual-report.txt"
 MACUN = ROOT / "cases" / "macun-2020"

@@ -22,8 +22,8 @@ def _one_catalogue(monkeypatch):
 @pytest.fixture(scope="module")
 def blank(tmp_path_factory):
     """A fresh questionnaire for the three-systems inspection (made once, copied by each test)."""
-    from engine.intake.questionnaire import build_xlsx, select_facts
-    from engine.profiles import find_profile, load_profile
+    from fazhi.intake.questionnaire import build_xlsx, select_facts
+    from fazhi.load.profiles import find_profile, load_profile
     catalogue = cached_catalogue([str(ROOT / "rulesets")])
     profile = load_profile(find_profile("three-systems-inspection", [str(ROOT / "rulesets")]), catalogue)
     path = tmp_path_factory.mktemp("q") / "q.xlsx"
@@ -106,8 +106,8 @@ def test_values_typed_the_way_people_type_them(fazhi, blank, tmp_path):
 
 @pytest.mark.parametrize("typed, number_format", [("98%", None), ("９８％", None), (98, None), (0.98, "0%"), (0.98, None)])
 def test_percent_forms(tmp_path, typed, number_format):
-    from engine.intake.importer import import_workbook
-    from engine.intake.questionnaire import build_xlsx
+    from fazhi.intake.importer import import_workbook
+    from fazhi.intake.questionnaire import build_xlsx
     catalogue = cached_catalogue([str(ROOT / "rulesets")])
     q = tmp_path / "q.xlsx"
     q.write_bytes(build_xlsx(catalogue, [catalogue.facts["enforcement.random_inspection_share"]], "zh", "样例区", 2021))

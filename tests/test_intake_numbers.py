@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.intake.numbers import cn_integer, parse_date, parse_quantity
+from fazhi.intake.numbers import cn_integer, parse_date, parse_quantity
 
 
 @pytest.mark.parametrize("text, value, approx, percent, unit", [

@@ -7,9 +7,9 @@ import sys
 import pytest
 from helpers import ROOT
 
-from engine.errors import InputError
-from engine.intake.patterns import load_patterns
-from engine.ruleset_loader import ruleset_files
+from fazhi.errors import InputError
+from fazhi.intake.patterns import load_patterns
+from fazhi.load.ruleset_loader import ruleset_files
 
 PATTERNS = ROOT / "rulesets" / "extraction"
 

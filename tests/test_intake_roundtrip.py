@@ -15,7 +15,7 @@ import pytest
 import yaml
 from helpers import ROOT
 
-from engine.facts_loader import load_case
+from fazhi.load.facts_loader import load_case
 
 DATA = ROOT / "tests" / "data" / "intake"
 if str(DATA) not in sys.path:
@@ -53,7 +53,7 @@ def verdicts(fazhi, case: Path, *options: str) -> list[tuple]:
 @pytest.fixture(scope="module")
 def blank_all(catalogue, tmp_path_factory):
     """The questionnaire of the whole vocabulary, made once (the command itself is tested below)."""
-    from engine.intake.questionnaire import build_xlsx, select_facts
+    from fazhi.intake.questionnaire import build_xlsx, select_facts
     path = tmp_path_factory.mktemp("q") / "q.xlsx"
     path.write_bytes(build_xlsx(catalogue, select_facts(catalogue, None), "zh"))
     return path

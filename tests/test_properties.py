@@ -18,9 +18,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import yamlio
-from engine.errors import FazhiError, InputError
-from engine.facts_loader import parse_case
+from fazhi.load import yamlio
+from fazhi.errors import FazhiError, InputError
+from fazhi.load.facts_loader import parse_case
 from loader_targets import TARGETS, assert_sound, core_catalogue, core_evaluator
 
 QUICK = settings(max_examples=60, deadline=None, derandomize=True,

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from engine.errors import InputError
-from engine.evaluate import Evaluator
-from engine.facts_loader import load_case
-from engine.profiles import load_profile
-from engine.ruleset_loader import load_catalogue
-from engine.scoring import score
+from fazhi.errors import InputError
+from fazhi.evaluate.evaluator import Evaluator
+from fazhi.load.facts_loader import load_case
+from fazhi.load.profiles import load_profile
+from fazhi.load.ruleset_loader import load_catalogue
+from fazhi.evaluate.scoring import score
 from helpers import CORE_CASE, CORE_RULES, DATA, run_fazhi
 
 PROFILE = DATA / "core" / "profiles" / "test-scheme.yaml"

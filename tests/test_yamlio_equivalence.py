@@ -15,9 +15,9 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from engine import yamlio
-from engine.errors import InputError, Location, Problem
-from engine.yamlio import Document, Path
+from fazhi.load import yamlio
+from fazhi.errors import InputError, Location, Problem
+from fazhi.load.yamlio import Document, Path
 
 from helpers import ROOT
 
@@ -255,7 +255,7 @@ def generated(tmp_path_factory) -> list[FilePath]:
     sys.path.insert(0, str(ROOT / "bench"))
     from generate import Generator
 
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.load.ruleset_loader import load_catalogue
     root = tmp_path_factory.mktemp("generated")
     Generator(load_catalogue([str(ROOT / "rulesets")]), seed=11).write(root, 4, [2020, 2021], verify_share=0.5,
                                                                        waiver_share=0.5)

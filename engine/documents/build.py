@@ -11,17 +11,17 @@ import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
-from ..formatting import number
-from ..model import Catalogue
-from ..results import Evaluation, Finding
-from ..vocabulary import Verdict
-from ..scoring import DomainScore, Score
-from . import labels as L
-from .common import (Group, basis_lines, count_sentence, domain_titles, fact_lines, gap_groups_by_domain,
+from fazhi.formatting import number
+from fazhi.model.catalogue import Catalogue
+from fazhi.model.results import Evaluation, Finding
+from fazhi.vocabulary import Verdict
+from fazhi.evaluate.scoring import DomainScore, Score
+from fazhi.documents import labels as L
+from fazhi.documents.common import (Group, basis_lines, count_sentence, domain_titles, fact_lines, gap_groups_by_domain,
                      groups, header, progress_view, sections)
-from . import tier_views
-from .memo_json import Progress, fingerprint
-from .model import (AnnexRow, DomainProblems, DomainSummary, FactLine, InfoRequest, InfoRow, ProblemPoint, Question,
+from fazhi.documents import tier_views
+from fazhi.documents.memo_json import Progress, fingerprint
+from fazhi.documents.model import (AnnexRow, DomainProblems, DomainSummary, FactLine, InfoRequest, InfoRow, ProblemPoint, Question,
                     RecordLine, ReportView, Summary)
 
 

@@ -5,14 +5,14 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from ..profiles import Profile
-from ..case import Evidence
-from ..model import Catalogue, Requirement
-from ..results import Evaluation, FactUse, Finding
-from ..vocabulary import Text, Verdict
-from . import labels as L
-from .memo_json import Progress, ProgressItem
-from .model import FactLine, Header, InfoRow, ProgressRow, ProgressView, Section
+from fazhi.load.profiles import Profile
+from fazhi.model.case import Evidence
+from fazhi.model.catalogue import Catalogue, Requirement
+from fazhi.model.results import Evaluation, FactUse, Finding
+from fazhi.vocabulary import Text, Verdict
+from fazhi.documents import labels as L
+from fazhi.documents.memo_json import Progress, ProgressItem
+from fazhi.documents.model import FactLine, Header, InfoRow, ProgressRow, ProgressView, Section
 
 
 @dataclass(frozen=True)

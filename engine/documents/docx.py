@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .docx_style import GovDocument
-from .labels import LABELS, VERDICT
-from .model import MemoView, ReportView
+from fazhi.documents.docx_style import GovDocument
+from fazhi.documents.labels import LABELS, VERDICT
+from fazhi.documents.model import MemoView, ReportView
 
 
 # --- the two documents -------------------------------------------------------------------------

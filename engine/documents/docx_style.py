@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
-from .model import Header, ProgressView
+from fazhi.documents.model import Header, ProgressView
 
 BODY, TITLE, HEI, KAI, SONG = "仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"
 FALLBACK = {BODY: "FangSong", TITLE: "SimSun", HEI: "SimHei", KAI: "KaiTi", SONG: "SimSun"}

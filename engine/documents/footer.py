@@ -38,7 +38,7 @@ def _docx_with_line(content: bytes, line: str) -> bytes:
     from docx import Document
     from docx.shared import Pt
 
-    from .docx_style import _fixed_zip
+    from fazhi.documents.docx_style import _fixed_zip
     document = Document(io.BytesIO(content))
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.first_line_indent = Pt(0)

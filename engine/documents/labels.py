@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..vocabulary import Confidence, Severity, Verdict
+from fazhi.vocabulary import Confidence, Severity, Verdict
 
 _DIGITS = "零一二三四五六七八九"
 _EN_ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth")

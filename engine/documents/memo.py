@@ -12,15 +12,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ..errors import InputError, Location, Problem
-from ..results import Evaluation
-from ..vocabulary import Severity, Verdict
-from . import labels as L
-from .common import domain_titles, gap_groups_by_domain, header, progress_view, sections
-from .memo_json import MemoEntry, Progress, fingerprint
-from ..profiles import Profile
-from .model import InfoRow, MemoItem, MemoView
-from .owners import Owners
+from fazhi.errors import InputError, Location, Problem
+from fazhi.model.results import Evaluation
+from fazhi.vocabulary import Severity, Verdict
+from fazhi.documents import labels as L
+from fazhi.documents.common import domain_titles, gap_groups_by_domain, header, progress_view, sections
+from fazhi.documents.memo_json import MemoEntry, Progress, fingerprint
+from fazhi.load.profiles import Profile
+from fazhi.documents.model import InfoRow, MemoItem, MemoView
+from fazhi.documents.owners import Owners
 
 DEFAULT_DEADLINES: Mapping[str, int] = {"critical": 30, "major": 90, "minor": 180, "advisory": 180}
 

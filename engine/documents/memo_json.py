@@ -29,13 +29,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InputError, Location, Problem
-from ..results import Evaluation, Finding
-from ..vocabulary import Verdict
-from ..schema import Reader
-from ..yamlio import MAX_FILE_BYTES, Document, decode, load_text
-from . import labels as L
-from .model import MemoView
+from fazhi.errors import InputError, Location, Problem
+from fazhi.model.results import Evaluation, Finding
+from fazhi.vocabulary import Verdict
+from fazhi.load.schema import Reader
+from fazhi.load.yamlio import MAX_FILE_BYTES, Document, decode, load_text
+from fazhi.documents import labels as L
+from fazhi.documents.model import MemoView
 
 SCHEMA_VERSION = "1.0"
 KIND = "fazhi-memo"

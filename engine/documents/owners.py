@@ -18,9 +18,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ..errors import InputError, Location, Problem
-from ..schema import Reader
-from ..yamlio import load_file
+from fazhi.errors import InputError, Location, Problem
+from fazhi.load.schema import Reader
+from fazhi.load.yamlio import load_file
 
 SECTIONS = ("roles", "domains", "requirements")
 FILE_NAME = "owners.yaml"

@@ -14,12 +14,14 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+
+from fazhi.resources import templates_folder
 import jinja2.sandbox
 
-from ..errors import InputError, Location, Problem
-from . import labels as L
+from fazhi.errors import InputError, Location, Problem
+from fazhi.documents import labels as L
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+TEMPLATE_DIR = templates_folder()
 TEMPLATES = {("report", "md"): "gap_report.md.j2", ("report", "html"): "gap_report.html.j2",
              ("memo", "md"): "memo.md.j2", ("memo", "html"): "memo.html.j2"}
 

@@ -1,15 +1,15 @@
 """Report sections an inspection adds: waivers, requirements met on unverified facts, data quality."""
 from __future__ import annotations
 
-from ..results import Evaluation
-from ..vocabulary import Tier, Verdict
-from . import labels as L
-from .common import fact_lines, groups
-from .model import DataQualityRow, UnverifiedRow, WaiverRow
+from fazhi.model.results import Evaluation
+from fazhi.vocabulary import Tier, Verdict
+from fazhi.documents import labels as L
+from fazhi.documents.common import fact_lines, groups
+from fazhi.documents.model import DataQualityRow, UnverifiedRow, WaiverRow
 
 
 def waiver_rows(evaluation: Evaluation, lang: str) -> tuple[WaiverRow, ...]:
-    from ..waivers import waiver_status
+    from fazhi.checks.waivers import waiver_status
     titles = {r.id: r.title for r in evaluation.catalogue.requirements}
     rows = []
     for w in evaluation.waivers:

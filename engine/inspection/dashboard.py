@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..documents.labels import WAIVER_STATUS
-from ..documents.render import render_template
-from .results import VERDICTS, CaseResult
-from .summary import Inspection
-from .svg import heatmap, meter, sparkline, stacked_bars
+from fazhi.documents.labels import WAIVER_STATUS
+from fazhi.documents.render import render_template
+from fazhi.inspection.results import VERDICTS, CaseResult
+from fazhi.inspection.summary import Inspection
+from fazhi.inspection.svg import heatmap, meter, sparkline, stacked_bars
 
 MAX_LISTED = 1000  # data-quality rows on the page; the rest are in summary.xlsx
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ..errors import InputError, Location, Problem
-from ..facts_loader import facts_file
-from ..waivers import FILE_NAME as WAIVERS
+from fazhi.errors import InputError, Location, Problem
+from fazhi.load.facts_loader import facts_file
+from fazhi.checks.waivers import FILE_NAME as WAIVERS
 
 FACTS = "facts.yaml"
 

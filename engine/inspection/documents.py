@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..documents.build import build_report
-from ..documents.memo import build_memo
-from ..documents.memo_json import dumps_memo
-from ..documents.owners import case_owners_file, load_owners
-from ..documents.render import render
-from ..results import Evaluation
-from ..output import write_atomic
+from fazhi.documents.build import build_report
+from fazhi.documents.memo import build_memo
+from fazhi.documents.memo_json import dumps_memo
+from fazhi.documents.owners import case_owners_file, load_owners
+from fazhi.documents.render import render
+from fazhi.model.results import Evaluation
+from fazhi.render.output import write_atomic
 
 FOLDER = "districts"
 

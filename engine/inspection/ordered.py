@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .results import CaseResult
+from fazhi.inspection.results import CaseResult
 
 
 class InOrder:

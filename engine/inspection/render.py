@@ -10,9 +10,9 @@ from __future__ import annotations
 import pickle
 from dataclasses import dataclass
 
-from .cells import SharedStrings
-from .results import CaseResult
-from .xlsx import findings_xml
+from fazhi.inspection.cells import SharedStrings
+from fazhi.inspection.results import CaseResult
+from fazhi.inspection.xlsx import findings_xml
 
 
 @dataclass

@@ -11,13 +11,13 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..documents.memo_json import fingerprint
-from ..results import Evaluation, Finding
-from ..vocabulary import Tier, Verdict
-from ..scoring import Score, requirement_verdicts
+from fazhi.documents.memo_json import fingerprint
+from fazhi.model.results import Evaluation, Finding
+from fazhi.vocabulary import Tier, Verdict
+from fazhi.evaluate.scoring import Score, requirement_verdicts
 
 if TYPE_CHECKING:
-    from .render import Rendered
+    from fazhi.inspection.render import Rendered
 
 VERDICTS = ("met", "gap", "insufficient_facts", "waived", "not_applicable")
 TIERS = tuple(t.value for t in Tier)
@@ -122,7 +122,7 @@ def compact(index: int, path: str, slug: str, evaluation: Evaluation, score: Sco
     result.data_quality = [{"check": q.check, "kind": q.kind, "fact": q.fact, "record": q.record,
                             "message": q.message.get(lang), "expected": q.expected.get(lang), "actual": q.actual.get(lang),
                             "location": str(q.location) if q.location else ""} for q in evaluation.data_quality]
-    from ..waivers import waiver_status
+    from fazhi.checks.waivers import waiver_status
     result.waivers = [{"requirement": w.requirement, "record": w.record, "expires": w.expires.isoformat(),
                        "requested_by": w.requested_by, "approved_by": w.approved_by, "justification": w.justification,
                        "status": waiver_status(w, evaluation), "file": str(w.location) if w.location else ""}

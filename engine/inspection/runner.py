@@ -21,13 +21,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from ..errors import FazhiError
-from ..model import Catalogue
-from ..results import Waiver
-from ..profiles import Profile
-from .cells import SharedStrings
-from .render import render
-from .results import CaseResult, compact
+from fazhi.errors import FazhiError
+from fazhi.model.catalogue import Catalogue
+from fazhi.model.results import Waiver
+from fazhi.load.profiles import Profile
+from fazhi.inspection.cells import SharedStrings
+from fazhi.inspection.render import render
+from fazhi.inspection.results import CaseResult, compact
 
 Task = tuple[int, str, str]  # index, case path, slug
 
@@ -47,7 +47,7 @@ _context: dict[str, Any] = {}  # set before the fork; a worker adds its evaluato
 
 
 def _worker_init(freeze: bool = True) -> None:
-    from ..evaluate import Evaluator
+    from fazhi.evaluate.evaluator import Evaluator
     _context["evaluator"] = Evaluator(_context["catalogue"])
     if freeze:
         # A pool worker keeps all it holds now (catalogue, compiled rules, shared strings) to its end; frozen,
@@ -61,8 +61,8 @@ def _run_batch(batch: list[Task]) -> list[CaseResult]:
 
 def run_case(index: int, path: str, slug: str) -> CaseResult:
     """One case in this process, with `_context` set (a worker, or the parent when --jobs 1)."""
-    from ..assess import assess
-    from ..scoring import score
+    from fazhi.evaluate.assess import assess
+    from fazhi.evaluate.scoring import score
     options: Options = _context["options"]
     started = time.perf_counter()
     try:
@@ -74,7 +74,7 @@ def run_case(index: int, path: str, slug: str) -> CaseResult:
         scored = score(evaluation, profile) if profile else None
         result = compact(index, path, slug, evaluation, scored, options.lang)
         if options.out is not None:
-            from .documents import write_documents
+            from fazhi.inspection.documents import write_documents
             result.documents = write_documents(options.out, slug, path, evaluation, scored, options)
         result.seconds = time.perf_counter() - started
         return render(result, options.strings)  # inside the try: a failure here too is the case's error

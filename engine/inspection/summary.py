@@ -16,12 +16,12 @@ import tempfile
 from collections import Counter
 from typing import Any
 
-from ..diff import compare, counts as change_counts, side_from_rows
-from ..model import Catalogue
-from ..vocabulary import Text
-from ..output import atomic_file
-from ..profiles import Profile
-from .results import ROW, VERDICTS, CaseResult
+from fazhi.app.diff import compare, counts as change_counts, side_from_rows
+from fazhi.model.catalogue import Catalogue
+from fazhi.vocabulary import Text
+from fazhi.render.output import atomic_file
+from fazhi.load.profiles import Profile
+from fazhi.inspection.results import ROW, VERDICTS, CaseResult
 
 SCHEMA_VERSION = "1.0"
 KIND = "fazhi-inspection"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .summary import Inspection
+from fazhi.inspection.summary import Inspection
 
 HEAD = {"zh": ("名次", "地区", "年度", "得分", "符合率", "差距", "事实不足", "豁免", "数据质量", "核验支撑", "趋势(差距)"),
         "en": ("#", "district", "year", "points", "met %", "gaps", "insuff.", "waived", "data q.", "verified %", "trend (gaps)")}

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from ..model import Catalogue
-from ..profiles import Profile
-from ..vocabulary import Severity, Text, Verdict
-from . import cells
-from .cells import SharedStrings
-from .results import ROW, TIERS, VERDICTS, CaseResult
-from .summary import Inspection
-from .xlsxwriter import Workbook
+from fazhi.model.catalogue import Catalogue
+from fazhi.load.profiles import Profile
+from fazhi.vocabulary import Severity, Text, Verdict
+from fazhi.inspection import cells
+from fazhi.inspection.cells import SharedStrings
+from fazhi.inspection.results import ROW, TIERS, VERDICTS, CaseResult
+from fazhi.inspection.summary import Inspection
+from fazhi.inspection.xlsxwriter import Workbook
 
 HEAD = {
     "zh": {"district": "地区", "parent": "上级", "period": "年度", "share": "符合率%", "share_w": "符合率%（不计豁免）",

@@ -16,8 +16,8 @@ import zipfile
 from typing import IO, Any, Iterable, Sequence
 from xml.sax.saxutils import escape
 
-from . import cells
-from .cells import SharedStrings
+from fazhi.inspection import cells
+from fazhi.inspection.cells import SharedStrings
 
 MAX_ROWS = 1_048_575
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -110,7 +110,7 @@ class Workbook:
                    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
                    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
         z.close()
-        from ..output import readable
+        from fazhi.render.output import readable
         readable(self._tmp)
         os.replace(self._tmp, self.path)
 

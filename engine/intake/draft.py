@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import os
 
-from ..formatting import display
-from ..model import Catalogue
-from .extract import Extraction, Proposal
-from .factsyaml import Entry, render
-from .messages import t
+from fazhi.formatting import display
+from fazhi.model.catalogue import Catalogue
+from fazhi.intake.extract import Extraction, Proposal
+from fazhi.intake.factsyaml import Entry, render
+from fazhi.intake.messages import t
 
 _PART_NO = ("（一）", "（二）", "（三）", "（四）", "（五）")
 

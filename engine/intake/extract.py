@@ -13,16 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import InputError, Location, Problem
-from ..facts_loader import MAX_RECORDS, parse_value
-from ..model import Catalogue, FactSpec
-from ..vocabulary import FactType, Text
-from ..schema import Reader
-from ..yamlio import Document
-from .messages import t
-from .numbers import UNIT, Quantity, parse_date, parse_quantity
-from .patterns import NO_VALUE, FactRules, Pattern, PatternSet, compiled
-from .reporttext import ReportText, Sentence
+from fazhi.errors import InputError, Location, Problem
+from fazhi.load.facts_loader import MAX_RECORDS, parse_value
+from fazhi.model.catalogue import Catalogue, FactSpec
+from fazhi.vocabulary import FactType, Text
+from fazhi.load.schema import Reader
+from fazhi.load.yamlio import Document
+from fazhi.intake.messages import t
+from fazhi.intake.numbers import UNIT, Quantity, parse_date, parse_quantity
+from fazhi.intake.patterns import NO_VALUE, FactRules, Pattern, PatternSet, compiled
+from fazhi.intake.reporttext import ReportText, Sentence
 
 _SCRATCH = Document("<extract>", None)
 _UNIT = re.compile(UNIT)

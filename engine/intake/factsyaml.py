@@ -9,11 +9,11 @@ from typing import Any
 
 import yaml
 
-from ..facts_loader import EVIDENCE_KEYS, parse_case
-from ..case import Case
-from ..model import FactSpec
-from ..yamlio import load_text
-from .numbers import plain
+from fazhi.load.facts_loader import EVIDENCE_KEYS, parse_case
+from fazhi.model.case import Case
+from fazhi.model.catalogue import FactSpec
+from fazhi.load.yamlio import load_text
+from fazhi.intake.numbers import plain
 
 
 @dataclass

@@ -14,17 +14,17 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import InputError, Location, Problem, did_you_mean
-from ..facts_loader import EVIDENCE_KEYS, MAX_RECORDS, parse_case
-from ..case import Case
-from ..model import Catalogue, FactSpec
-from ..vocabulary import FactType
-from ..yamlio import Document, Path
-from . import layout as L
-from .factsyaml import Entry, check, render
-from .messages import CASE_FIELDS, t, zh_message, zh_suggestion
-from .numbers import parse_date
-from .workbook import (
+from fazhi.errors import InputError, Location, Problem, did_you_mean
+from fazhi.load.facts_loader import EVIDENCE_KEYS, MAX_RECORDS, parse_case
+from fazhi.model.case import Case
+from fazhi.model.catalogue import Catalogue, FactSpec
+from fazhi.vocabulary import FactType
+from fazhi.load.yamlio import Document, Path
+from fazhi.intake import layout as L
+from fazhi.intake.factsyaml import Entry, check, render
+from fazhi.intake.messages import CASE_FIELDS, t, zh_message, zh_suggestion
+from fazhi.intake.numbers import parse_date
+from fazhi.intake.workbook import (
     MAX_FACT_ROWS,
     Cells,
     as_text,

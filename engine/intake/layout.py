@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts_loader import EVIDENCE_KEYS
+from fazhi.load.facts_loader import EVIDENCE_KEYS
 
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 LABEL_COL, QUESTION_COL, VALUE_COL, UNIT_COL, RANGE_COL = 1, 2, 3, 4, 5

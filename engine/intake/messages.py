@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import FactSpec
-from ..vocabulary import FactType, Text
+from fazhi.model.catalogue import FactSpec
+from fazhi.vocabulary import FactType, Text
 
 TYPE_NAMES = {
     FactType.BOOL: Text("是/否", "yes/no"),

@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import InputError, Location, Problem, did_you_mean
-from ..facts_loader import parse_value
-from ..model import Catalogue, FactSpec
-from ..vocabulary import FactType, Text
-from ..schema import Reader
-from ..yamlio import Path, load_file
-from .numbers import DATE_RE, NUM_RE, PCT_RE
+from fazhi.errors import InputError, Location, Problem, did_you_mean
+from fazhi.load.facts_loader import parse_value
+from fazhi.model.catalogue import Catalogue, FactSpec
+from fazhi.vocabulary import FactType, Text
+from fazhi.load.schema import Reader
+from fazhi.load.yamlio import Path, load_file
+from fazhi.intake.numbers import DATE_RE, NUM_RE, PCT_RE
 
 NO_VALUE = object()
 ANY = "any"

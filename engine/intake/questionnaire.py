@@ -16,12 +16,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..model import Catalogue, FactSpec
-from ..vocabulary import FactType, Text
-from ..profiles import Profile
-from . import layout as L
-from .factsyaml import comment, scalar
-from .messages import CASE_FIELDS, EVIDENCE_LABELS, range_text, t
+from fazhi.model.catalogue import Catalogue, FactSpec
+from fazhi.vocabulary import FactType, Text
+from fazhi.load.profiles import Profile
+from fazhi.intake import layout as L
+from fazhi.intake.factsyaml import comment, scalar
+from fazhi.intake.messages import CASE_FIELDS, EVIDENCE_LABELS, range_text, t
 
 _BOLD = Font(bold=True)
 _GREY = Font(color="808080", size=9)

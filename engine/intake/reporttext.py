@@ -10,8 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..errors import InputError, Location, Problem
-from .messages import t
+from fazhi.errors import InputError, Location, Problem
+from fazhi.intake.messages import t
 
 # a sentence ends after 。！？；(and their ASCII forms) or at a line end; a closing quote stays with it
 MAX_SENTENCE = 500  # characters; a longer run without 。；！？ is cut after a comma

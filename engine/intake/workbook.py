@@ -11,12 +11,12 @@ import os
 import zipfile
 from typing import Any
 
-from ..errors import InputError, Location, Problem
-from ..vocabulary import FactType
-from ..schema import to_decimal
-from ..yamlio import MAX_FILE_BYTES, Path
-from . import layout as L
-from .messages import t
+from fazhi.errors import InputError, Location, Problem
+from fazhi.vocabulary import FactType
+from fazhi.load.schema import to_decimal
+from fazhi.load.yamlio import MAX_FILE_BYTES, Path
+from fazhi.intake import layout as L
+from fazhi.intake.messages import t
 
 MAX_UNZIPPED = 50 * 1024 * 1024  # a workbook's XML, uncompressed: 10,000 records fit in a fifth; more is a zip bomb
 MAX_FACT_ROWS = 5_000  # rows of a fact sheet (the vocabulary has a few hundred facts)

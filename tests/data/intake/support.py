@@ -11,7 +11,7 @@ _CACHE: dict[tuple[str, ...], object] = {}
 
 
 def cached_catalogue(paths: Iterable[str]):
-    from engine.ruleset_loader import load_catalogue
+    from fazhi.load.ruleset_loader import load_catalogue
     key = tuple(str(p) for p in paths)
     if key not in _CACHE:
         _CACHE[key] = load_catalogue(list(key))
@@ -20,5 +20,5 @@ def cached_catalogue(paths: Iterable[str]):
 
 def share_catalogue(monkeypatch) -> None:
     """Let in-process `fazhi` commands reuse the loaded catalogue."""
-    import engine.cli
-    monkeypatch.setattr(engine.cli, "load_catalogue", cached_catalogue, raising=False)
+    import fazhi.cli.main
+    monkeypatch.setattr(fazhi.cli.main, "load_catalogue", cached_catalogue, raising=False)

@@ -1,0 +1,1 @@
+"""The application layer: use cases that the CLI and the web app both call. They never print and never exit."""

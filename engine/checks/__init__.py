@@ -1,0 +1,1 @@
+"""Checks on facts before and beside the rules: data quality, declared consistency, inspectors' verifications, waivers."""

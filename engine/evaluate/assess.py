@@ -1,0 +1,38 @@
+"""One case from its folder to an evaluation: facts, the inspectors' verifications, data checks, rules, waivers.
+
+    facts.yaml            the district's claims (engine/facts_loader.py)
+    verifications.yaml    optional, beside it: verified values replace claims (engine/verifications.py)
+    waivers.yaml          optional, beside it: approved exceptions (engine/waivers.py); more can be passed in
+
+`fazhi check`, `report`, `memo` and every worker of `fazhi inspect` go through `assess`, so a case
+reads the same everywhere.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Iterable
+
+from fazhi.evaluate.evaluator import Evaluator
+from fazhi.load.facts_loader import load_case
+from fazhi.model.results import Evaluation, Waiver
+from fazhi.checks.verifications import apply_verifications, case_verifications_file, load_verifications
+from fazhi.checks.waivers import apply_waivers, case_waivers_file, load_waivers
+
+
+def assess(evaluator: Evaluator, case_path: str, only: Iterable[str] | None = None, on: dt.date | None = None,
+           waivers: Iterable[Waiver] = (), details: bool = True) -> Evaluation:
+    """Evaluate the case at `case_path` (a folder or its facts file) as of `on` (default today);
+    `details`: as Evaluator.evaluate."""
+    catalogue = evaluator.catalogue
+    case = load_case(case_path, catalogue.facts)
+    case = apply_verifications(case, load_verifications(case_verifications_file(case_path), catalogue.facts))
+    evaluation = evaluator.evaluate(case, only=only, details=details)
+    beside = load_waivers(case_waivers_file(case_path), catalogue)
+    return apply_waivers(evaluation, tuple(beside) + tuple(waivers), on or dt.date.today())
+
+
+def inputs_beside(case_path: str) -> list[tuple[str, str]]:
+    """(role, path) of the optional files `assess` read, for the manifest."""
+    found = [("verifications", case_verifications_file(case_path)), ("waivers", case_waivers_file(case_path))]
+    return [(role, path) for role, path in found if os.path.exists(path)]

@@ -1,0 +1,1 @@
+"""Stage 4, infer: the Rete engine (durable-rules). inference.py is the only module that imports it."""

@@ -1,0 +1,374 @@
+"""Load a district's submitted facts (cases/<district>-<year>/facts.yaml) against the vocabulary.
+
+A missing fact is not an error: it makes the requirements that read it `insufficient_facts`.
+An unknown fact, a value of the wrong type or out of range, or a part above its total is.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+from fazhi.errors import InputError, Location, Problem, did_you_mean
+from fazhi.model.case import Case, District, Evidence, FactValue, Record
+from fazhi.model.catalogue import FactSpec, FieldSpec
+from fazhi.vocabulary import FactType
+from fazhi.load.schema import Reader, to_decimal, to_decimal_text
+from fazhi.load.yamlio import Document, Path, load_file
+
+MAX_RECORDS = 10_000
+MAX_TEXT = 10_000
+MAX_MAGNITUDE = Decimal(10) ** 12
+MAX_DIGITS = 15  # significant digits: the engine compares 64-bit floats, exact up to 15 digits
+MAX_PLACES = 4  # decimal places: the engine reads nothing smaller than 0.0001 exactly
+MIN_PERIOD, MAX_PERIOD = 1990, 2100
+EVIDENCE_KEYS = ("document", "doc_number", "url", "page", "quote", "note")
+_EVIDENCE_KEYS = frozenset(EVIDENCE_KEYS)
+_CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def facts_file(path: str | os.PathLike[str]) -> str:
+    """A case is a folder holding facts.yaml, or the facts file itself."""
+    path = str(path)
+    return os.path.join(path, "facts.yaml") if os.path.isdir(path) else path
+
+
+def load_case(path: str | os.PathLike[str], vocabulary: Mapping[str, FactSpec]) -> Case:
+    file = facts_file(path)
+    if not os.path.exists(file):
+        raise InputError([Problem(Location(file), "no such facts file",
+                                  suggestion="a case is a folder with facts.yaml, e.g. cases/macun-2020")])
+    return parse_case(load_file(file), vocabulary)
+
+
+def parse_case(doc: Document, vocabulary: Mapping[str, FactSpec], base: Path = ()) -> Case:
+    r = Reader(doc)
+    top = r.mapping(base, required=("case", "facts"))
+    if top is None:
+        raise InputError(r.problems)
+    meta = r.mapping(base + ("case",), required=("district", "period"), optional=("submitted",)) if "case" in top else None
+    district, period, submitted_on, submitted_by = District("?"), 0, None, None
+    if meta is not None:
+        dmap = r.mapping(base + ("case", "district"), required=("name",), optional=("level", "parent"))
+        if dmap is not None:
+            district = District(r.string(base + ("case", "district", "name")) or "?",
+                                r.string(base + ("case", "district", "level"), optional=True),
+                                r.string(base + ("case", "district", "parent"), optional=True))
+        period = r.integer(base + ("case", "period"), optional=False)
+        if period is not None and not MIN_PERIOD <= period <= MAX_PERIOD:
+            r.problem(base + ("case", "period"), f"period {period} is not a plausible year")
+        period = period or 0
+        if "submitted" in meta and r.mapping(base + ("case", "submitted"), optional=("date", "by")) is not None:
+            submitted_on = r.date(base + ("case", "submitted", "date"))
+            submitted_by = r.string(base + ("case", "submitted", "by"), optional=True)
+    facts = parse_fact_values(r, base + ("facts",), vocabulary)
+    if r.problems:
+        raise InputError(r.problems)
+    return Case(district, period, facts, submitted_on, submitted_by, doc.file)
+
+
+def parse_fact_values(r: Reader, path: Path, vocabulary: Mapping[str, FactSpec]) -> dict[str, FactValue]:
+    raw = r.get(path)
+    if raw is None or raw == {}:
+        return {}
+    if not isinstance(raw, dict):
+        r.problem(path, "expected a mapping of fact key -> value")
+        return {}
+    values: dict[str, FactValue] = {}
+    evidences: dict[tuple[tuple[str, str], ...], Evidence] = {}  # one Evidence per distinct mapping of this case
+    for key, item in raw.items():
+        spec = vocabulary.get(key)
+        if spec is None:
+            r.problem(path + (key,), f"unknown fact '{key}'",
+                      did_you_mean(key, vocabulary) or "see `fazhi rules facts` for the vocabulary")
+            continue
+        value = _parse_fact(r, path + (key,), item, spec, evidences)
+        if value is not None:
+            values[key] = value
+    _check_not_above(r, path, values, vocabulary)
+    return dict(sorted(values.items()))
+
+
+# The valid path is the one to make fast: a value of the usual type and in range is converted by a
+# quick check built once per spec, and only anything else goes through parse_value, which converts
+# what people write ('是', '98%') or reports the problem. Paths are built only to report, or to locate
+# a fact; the Reader (which walks the document from its root for every `get`) only reports.
+
+_SLOW = object()  # a quick check's answer for a value it leaves to parse_value
+_NOT_FIELDS = ("id", "evidence")  # keys of a record that are not fields
+
+
+def _bounds(ftype: FactType, minimum: Decimal | None, maximum: Decimal | None) -> tuple[Decimal | None, Decimal | None]:
+    """The range a number must be in: the declared one, else 0.. for counts and 0..100 for percentages."""
+    low = minimum if minimum is not None else (Decimal(0) if ftype in (FactType.INT, FactType.PERCENT) else None)
+    high = maximum if maximum is not None else (Decimal(100) if ftype is FactType.PERCENT else None)
+    return low, high
+
+
+def _quick(ftype: FactType, choices: tuple[str, ...], minimum: Decimal | None,
+           maximum: Decimal | None) -> Callable[[Any], Any]:
+    """A converter giving what parse_value gives for the common, valid forms of a value; _SLOW for any other."""
+    if ftype is FactType.BOOL:
+        return lambda raw: raw if raw is True or raw is False else _SLOW
+    if ftype is FactType.DATE:
+        return lambda raw: raw if type(raw) is dt.date else _SLOW  # a datetime is a date too: not this one
+    if ftype is FactType.TEXT:
+        return lambda raw: raw if type(raw) is str and len(raw) <= MAX_TEXT else _SLOW
+    if ftype is FactType.ENUM:
+        allowed = frozenset(c for c in choices if len(c) <= MAX_TEXT)
+        return lambda raw: raw if type(raw) is str and raw in allowed else _SLOW
+    if ftype in (FactType.INT, FactType.NUMBER, FactType.PERCENT):
+        # A whole number within the limit has too few digits to fail the precision check, and for a whole
+        # number, low <= n <= high is ceil(low) <= n <= floor(high): plain int comparisons. (bool is no int here.)
+        limit = min(int(MAX_MAGNITUDE), 10 ** MAX_DIGITS - 1)
+        low, high = _bounds(ftype, minimum, maximum)
+        try:
+            lo = -limit if low is None else max(-limit, math.ceil(low))
+            hi = limit if high is None else min(limit, math.floor(high))
+        except (ArithmeticError, ValueError):  # a bound that is not a finite number (a spec built in code)
+            return lambda raw: _SLOW
+        if ftype is FactType.INT:
+            return lambda raw: raw if type(raw) is int and lo <= raw <= hi else _SLOW
+        return lambda raw: Decimal(raw) if type(raw) is int and lo <= raw <= hi else _SLOW
+    return lambda raw: _SLOW
+
+
+class _Plan:
+    """What parsing a fact of one spec needs, worked out once per spec (see _plan)."""
+
+    __slots__ = ("body_key", "keys", "records", "convert", "fields", "names")
+
+    def __init__(self, spec: FactSpec):
+        self.records = spec.type is FactType.RECORDS
+        self.body_key = "records" if self.records else "value"
+        self.keys = frozenset((self.body_key, "evidence"))  # of the {value|records, evidence} form
+        self.convert = _quick(spec.type, spec.choices, spec.minimum, spec.maximum)
+        self.fields: dict[str, tuple[FieldSpec, Callable[[Any], Any]]] = {}  # name -> (spec, converter)
+        for f in spec.fields:
+            if f.name not in _NOT_FIELDS:
+                self.fields.setdefault(f.name, (f, _quick(f.type, f.choices, f.minimum, f.maximum)))  # first wins
+        self.names = [f.name for f in spec.fields]
+
+
+# id(spec) -> (spec, plan): keyed by id, as hashing a FactSpec hashes all it holds; the spec is kept
+# with its plan so that its id is not reused while the entry is there. Specs are immutable; the limits
+# (MAX_TEXT for choices, MAX_MAGNITUDE, MAX_DIGITS) are read when a plan is made.
+_PLANS: dict[int, tuple[FactSpec, _Plan]] = {}
+_PLANS_LIMIT = 10_000
+
+
+def _plan(spec: FactSpec) -> _Plan:
+    hit = _PLANS.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    if len(_PLANS) >= _PLANS_LIMIT:
+        _PLANS.clear()
+    plan = _Plan(spec)
+    _PLANS[id(spec)] = (spec, plan)
+    return plan
+
+
+def _where(doc: Document, path: Path) -> Location:
+    """doc.where(path), for a path that is nearly always marked itself."""
+    mark = doc.marks.get(path)
+    return Location(doc.file, mark[0], mark[1]) if mark is not None else doc.where(path)
+
+
+def _parse_fact(r: Reader, path: Path, raw: Any, spec: FactSpec,
+                evidences: dict[tuple[tuple[str, str], ...], Evidence]) -> FactValue | None:
+    """The fact at `path`, whose value is `raw`: a value or list of records, or {value|records, evidence}."""
+    plan = _plan(spec)
+    evidence = None
+    if isinstance(raw, dict):
+        if plan.body_key not in raw or not raw.keys() <= plan.keys:
+            r.mapping(path, required=(plan.body_key,), optional=("evidence",))  # reports the keys missing or unknown
+        if "evidence" in raw:
+            evidence = _evidence(r, path + ("evidence",), raw["evidence"], evidences)
+        path = path + (plan.body_key,)
+        raw = raw.get(plan.body_key)
+    if raw is None:
+        return None  # stated as unknown: same as absent
+    if plan.records:
+        value = _records(r, path, raw, spec, plan, evidences)
+        if value is None:
+            return None
+    else:
+        value = plan.convert(raw)
+        if value is _SLOW:
+            value = parse_value(r, path, raw, spec.type, spec.choices, spec.minimum, spec.maximum)
+            if value is None:
+                return None
+    return FactValue(spec.key, value, evidence, _where(r.doc, path))
+
+
+def _records(r: Reader, path: Path, items: Any, spec: FactSpec, plan: _Plan,
+             evidences: dict[tuple[tuple[str, str], ...], Evidence]) -> tuple[Record, ...] | None:
+    if not isinstance(items, list):
+        r.problem(path, f"'{spec.key}' is a list of records; got {type(items).__name__}")
+        return None
+    if len(items) > MAX_RECORDS:
+        r.problem(path, f"{len(items):,} records; the limit is {MAX_RECORDS:,}", "see docs/limits.md")
+        return None
+    records, seen = [], {}
+    fields_of = plan.fields
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            r.problem(path + (i,), "each record is a mapping of field -> value")
+            continue
+        rid = item.get("id")
+        if type(rid) is not str or not rid.strip():  # the usual id is text: the rest only for any other
+            if isinstance(rid, bool) or not isinstance(rid, (str, int)) or not str(rid).strip():
+                r.problem(path + (i,), "each record needs an 'id'")
+                continue
+            rid = str(rid)
+        if len(rid) > MAX_TEXT:
+            r.problem(path + (i, "id"), f"an id of {len(rid):,} characters; the limit is {MAX_TEXT:,}")
+            continue
+        if rid in seen:
+            r.problem(path + (i, "id"), f"duplicate record id '{rid}' (also item {seen[rid] + 1})")
+            continue
+        seen[rid] = i
+        fields: dict[str, Any] = {}
+        for name, value in item.items():
+            field = fields_of.get(name)
+            if field is None:
+                if name not in _NOT_FIELDS:
+                    r.problem(path + (i, name), f"unknown field '{name}' for {spec.key}",
+                              did_you_mean(name, plan.names) or f"fields: {', '.join(plan.names)}")
+                continue
+            if value is None:
+                continue
+            parsed = field[1](value)
+            if parsed is _SLOW:
+                fspec = field[0]
+                parsed = parse_value(r, path + (i, name), value, fspec.type, fspec.choices, fspec.minimum, fspec.maximum)
+                if parsed is None:
+                    continue
+            fields[name] = parsed
+        evidence = _evidence(r, path + (i, "evidence"), item["evidence"], evidences) if "evidence" in item else None
+        records.append(Record(rid, dict(sorted(fields.items())), evidence))
+    return tuple(records)
+
+
+def parse_value(r: Reader, path: Path, raw: Any, ftype: FactType, choices: tuple[str, ...] = (),
+                minimum: Decimal | None = None, maximum: Decimal | None = None) -> Any:
+    """One typed value, accepting the forms people write (是/否, 98%, ９８, 2021年2月25日)."""
+    if ftype is FactType.BOOL:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("是", "有", "yes", "true"):
+            return True
+        if text in ("否", "无", "没有", "no", "false"):
+            return False
+        r.problem(path, f"expected yes/no (true/false, 是/否), got {raw!r}")
+        return None
+    if ftype is FactType.DATE:
+        return _date(r, path, raw)
+    if ftype in (FactType.TEXT, FactType.ENUM):
+        if isinstance(raw, (dict, list)) or isinstance(raw, bool):
+            r.problem(path, f"expected text, got {raw!r}")
+            return None
+        text = str(raw)
+        if len(text) > MAX_TEXT:
+            r.problem(path, f"text of {len(text):,} characters; the limit is {MAX_TEXT:,}")
+            return None
+        if ftype is FactType.ENUM and text not in choices:
+            r.problem(path, f"'{text}' is not one of {', '.join(choices)}", did_you_mean(text, choices))
+            return None
+        return text
+    number = _number(raw, ftype)
+    if number is None:
+        what = {FactType.INT: "a whole number", FactType.PERCENT: "a percentage such as 96.2 or '96.2%'"}.get(ftype, "a number")
+        r.problem(path, f"expected {what}, got {raw!r}",
+                  "give the figure alone; put approximations ('约10人', '10余次') in the evidence note")
+        return None
+    if number.copy_abs() > MAX_MAGNITUDE:  # copy_abs: abs() rounds to the context and overflows on 1e999999999
+        r.problem(path, f"{number} is larger than the limit {MAX_MAGNITUDE:,}")
+        return None
+    digits, places = _precision(number)
+    if digits > MAX_DIGITS or places > MAX_PLACES:
+        r.problem(path, f"{number} has {digits} significant digits and {places} decimal places; the limit is "
+                  f"{MAX_DIGITS} digits and {MAX_PLACES} places", "round the figure; the evidence keeps the exact text")
+        return None
+    if ftype is FactType.INT and number != number.to_integral_value():
+        r.problem(path, f"expected a whole number, got {raw!r}")
+        return None
+    low, high = _bounds(ftype, minimum, maximum)
+    if low is not None and number < low:
+        r.problem(path, f"{number} is below the minimum {low}")
+        return None
+    if high is not None and number > high:
+        r.problem(path, f"{number} is above the maximum {high}")
+        return None
+    return int(number) if ftype is FactType.INT else number
+
+
+def _precision(number: Decimal) -> tuple[int, int]:
+    """(significant digits, decimal places) of a finite number, ignoring trailing zeros: 96.20 is (3, 1)."""
+    _, digits, exponent = number.as_tuple()
+    text = "".join(map(str, digits)).lstrip("0")
+    trailing = len(text) - len(text.rstrip("0"))
+    return len(text) - trailing, max(0, -(int(exponent) + trailing))
+
+
+def _number(raw: Any, ftype: FactType) -> Decimal | None:
+    if isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).strip()
+        if ftype is FactType.PERCENT and text.endswith("%"):
+            text = text[:-1]
+        return to_decimal_text(text)
+    return to_decimal(raw)
+
+
+def _date(r: Reader, path: Path, raw: Any) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).strip()
+        match = _CN_DATE.fullmatch(text) or _ISO_DATE.fullmatch(text)
+        if match:
+            try:
+                return dt.date(*map(int, match.groups()))
+            except ValueError:
+                r.problem(path, f"'{raw}' is not a real date")
+                return None
+    r.problem(path, f"expected a date (YYYY-MM-DD), got {raw!r}")
+    return None
+
+
+def _evidence(r: Reader, path: Path, raw: Any, evidences: dict[tuple[tuple[str, str], ...], Evidence]) -> Evidence | None:
+    """The evidence at `path`, whose value is `raw`: a quote, or a mapping of EVIDENCE_KEYS to texts."""
+    if isinstance(raw, str):
+        return Evidence(quote=raw)
+    if type(raw) is dict and raw.keys() <= _EVIDENCE_KEYS:
+        for text in raw.values():  # a loop: all() over a generator costs more than the rest of this
+            if type(text) is not str or not text.strip():
+                break
+        else:  # the usual form; equal mappings share one Evidence (frozen), as many facts cite the same page
+            key = tuple(raw.items())
+            evidence = evidences.get(key)
+            if evidence is None:
+                evidence = evidences[key] = Evidence(**raw)
+            return evidence
+    if r.mapping(path, optional=EVIDENCE_KEYS) is None:
+        return None
+    return Evidence(**{k: r.string(path + (k,), optional=True) for k in EVIDENCE_KEYS})
+
+
+def _check_not_above(r: Reader, path: Path, values: Mapping[str, FactValue], vocabulary: Mapping[str, FactSpec]) -> None:
+    for key, fact in values.items():
+        total_key = vocabulary[key].not_above
+        if total_key and total_key in values:
+            part, total = fact.value, values[total_key].value
+            if part > total:
+                r.problem(path + (key,), f"{part} is larger than {total_key} ({total})",
+                          "a part cannot exceed its total; check both figures")
+

@@ -1,0 +1,79 @@
+"""The facts of one case: a district, its period, and every submitted value with its evidence."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from fazhi.errors import Location
+from fazhi.vocabulary import Tier
+
+
+@dataclass(frozen=True)
+class Evidence:
+    document: str | None = None
+    doc_number: str | None = None
+    url: str | None = None
+    page: str | None = None
+    quote: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Verification:
+    """An inspector's check of one fact (or one field of one record): the value found replaces the claim."""
+
+    fact: str
+    value: Any
+    inspector: str
+    date: dt.date
+    note: str | None = None
+    record: str | None = None
+    record_field: str | None = None
+    claimed: Any = None  # the district's value, kept on record (None: it claimed nothing)
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    fields: Mapping[str, Any]
+    evidence: Evidence | None = None
+    verifications: Mapping[str, Verification] = field(default_factory=dict)  # field name -> verification
+
+    def tier(self, name: str, fallback: Evidence | None = None) -> Tier:
+        if name in self.verifications:
+            return Tier.VERIFIED
+        return Tier.DOCUMENTED if (self.evidence or fallback) is not None else Tier.SELF_DECLARED
+
+
+@dataclass(frozen=True)
+class FactValue:
+    key: str
+    value: Any  # bool, int, Decimal, date, str, or tuple[Record, ...] for records
+    evidence: Evidence | None = None
+    location: Location | None = field(default=None, compare=False)
+    verification: Verification | None = None  # set when an inspector verified it; `value` is then the verified one
+
+    @property
+    def tier(self) -> Tier:
+        if self.verification is not None:
+            return Tier.VERIFIED
+        return Tier.DOCUMENTED if self.evidence is not None else Tier.SELF_DECLARED
+
+
+@dataclass(frozen=True)
+class District:
+    name: str
+    level: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    district: District
+    period: int
+    facts: Mapping[str, FactValue]
+    submitted_on: dt.date | None = None
+    submitted_by: str | None = None
+    file: str | None = None

@@ -1,0 +1,130 @@
+"""Findings for the terminal (text) and as a Markdown checklist."""
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from fazhi.model.results import Evaluation, Finding
+from fazhi.vocabulary import Verdict
+from fazhi.render.output import summary
+
+VERDICT_TEXT = {
+    Verdict.MET: ("符合", "met", "green"),
+    Verdict.GAP: ("差距", "gap", "red"),
+    Verdict.INSUFFICIENT: ("事实不足", "insufficient facts", "yellow"),
+    Verdict.NOT_APPLICABLE: ("不适用", "not applicable", "bright_black"),
+    Verdict.WAIVED: ("已豁免", "waived", "blue"),
+}
+CONFIDENCE_NOTE = {"paraphrased": ("依据为转述，非原文", "source paraphrased, not verbatim"),
+                   "uncertain": ("依据待核实", "source uncertain")}
+
+
+def verdict_label(verdict: Verdict, lang: str) -> str:
+    zh, en, _ = VERDICT_TEXT[verdict]
+    return en if lang == "en" else zh
+
+
+def confidence_note(f: Finding, lang: str) -> str:
+    note = CONFIDENCE_NOTE.get(f.confidence.value)
+    return "" if note is None else (note[1] if lang == "en" else note[0])
+
+
+def score_lines(score: Any, lang: str) -> list[str]:
+    if score is None:
+        return []
+    title = f"{score.profile.title.get(lang)} ({score.profile.id} {score.profile.version})"
+    head = f"score: {score.total} / {score.maximum} — {title}" if lang == "en" else f"得分：{score.total} / {score.maximum}（{title}）"
+    return [head] + [f"  {t.get(lang)}" for t in score.derivation]
+
+
+def render_text(evaluation: Evaluation, lang: str, color: bool, score: Any = None) -> str:
+    case = evaluation.case
+    lines = [f"{case.district.name} {case.period}" + (" — law-based government checklist" if lang == "en" else "年度 法治政府建设合规检查")]
+    data = summary(evaluation)
+    counts = data["counts"]
+    lines.append("  ".join(f"{verdict_label(Verdict(v), lang)}: {n}" for v, n in counts.items()))
+    if data["met_unverified"]:
+        lines.append(f"met but resting on unverified facts: {data['met_unverified']}" if lang == "en"
+                     else f"符合但所依事实未经核验：{data['met_unverified']}")
+    lines += score_lines(score, lang)
+    lines += data_quality_lines(evaluation, lang, color)
+    lines.append("")
+    for f in evaluation.findings:
+        zh, en, colour = VERDICT_TEXT[f.verdict]
+        tag = f"[{en if lang == 'en' else zh}]"
+        tag = click.style(tag, fg=colour, bold=f.verdict is Verdict.GAP) if color else tag
+        record = f" ({f.record})" if f.record else ""
+        note = confidence_note(f, lang)
+        lines.append(f"{tag} {f.requirement}{record} {f.title.get(lang)}" + (f" [{note}]" if note else ""))
+        lines.append(f"    {f.message.get(lang)}")
+        if f.verdict is Verdict.GAP:
+            c = f.citations[0]
+            lines.append(f"    {'basis' if lang == 'en' else '依据'}: {c.source} {c.article} “{c.quote}”")
+        if f.waiver is not None:
+            lines.append("    " + waiver_note(f, lang))
+        for u in f.facts:
+            if u.verification is not None:
+                lines.append("    " + verification_note(u, lang))
+    return "\n".join(lines) + "\n"
+
+
+def waiver_note(f: Finding, lang: str) -> str:
+    w = f.waiver
+    assert w is not None
+    if f.verdict is Verdict.WAIVED:
+        return (f"waived ({f.original.value if f.original else ''}) until {w.expires.isoformat()}: {w.justification} — "
+                f"requested by {w.requested_by}, approved by {w.approved_by}" if lang == "en" else
+                f"已豁免（原结论：{verdict_label(f.original, lang) if f.original else ''}），有效期至{w.expires.isoformat()}："
+                f"{w.justification}（申请：{w.requested_by}；批准：{w.approved_by}）")
+    return (f"waiver expired on {w.expires.isoformat()}: counted as {f.verdict.value}" if lang == "en" else
+            f"豁免已于{w.expires.isoformat()}到期，按{verdict_label(f.verdict, lang)}计")
+
+
+def verification_note(u: Any, lang: str) -> str:
+    v = u.verification
+    from fazhi.formatting import display
+    claimed = display(v.claimed).get(lang)
+    if lang == "en":
+        return f"verified: {u.label.en} {u.display.en} (claimed {claimed}) by {v.inspector}, {v.date.isoformat()}" + (f": {v.note}" if v.note else "")
+    return f"已核验：{u.label.zh}为{u.display.zh}（原填报{claimed}），核验人{v.inspector}，{v.date.isoformat()}" + (f"：{v.note}" if v.note else "")
+
+
+def data_quality_lines(evaluation: Evaluation, lang: str, color: bool) -> list[str]:
+    if not evaluation.data_quality:
+        return []
+    head = "data quality" if lang == "en" else "数据质量"
+    tag = click.style(f"[{head}]", fg="magenta", bold=True) if color else f"[{head}]"
+    lines = [""]
+    for q in evaluation.data_quality:
+        where = f" ({q.location})" if q.location else ""
+        lines.append(f"{tag} {q.check}{' (' + q.record + ')' if q.record else ''}: {q.message.get(lang)}{where}")
+    return lines
+
+
+def render_markdown(evaluation: Evaluation, lang: str, score: Any = None) -> str:
+    case = evaluation.case
+    en = lang == "en"
+    out = [f"# {case.district.name} {case.period}" + (" — checklist" if en else "年度法治政府建设合规检查"), ""]
+    counts = summary(evaluation)["counts"]
+    out.append("| " + " | ".join(verdict_label(Verdict(v), lang) for v in counts) + " |")
+    out.append("|" + "---|" * len(counts))
+    out.append("| " + " | ".join(str(n) for n in counts.values()) + " |")
+    if score is not None:
+        out += [""] + [f"- {line.strip()}" for line in score_lines(score, lang)]
+    out += ["", "| " + (" | ".join(["Requirement", "Verdict", "Finding", "Basis"]) if en else " | ".join(["要求", "结论", "说明", "依据"])) + " |",
+            "|---|---|---|---|"]
+    for f in evaluation.findings:
+        c = f.citations[0]
+        note = confidence_note(f, lang)
+        record = f" ({f.record})" if f.record else ""
+        cell = lambda s: s.replace("|", "\\|").replace("\n", " ")  # noqa: E731
+        out.append(f"| {f.requirement}{record} {cell(f.title.get(lang))} | {verdict_label(f.verdict, lang)}"
+                   f"{' ⚠ ' + note if note else ''} | {cell(f.message.get(lang))} | {c.source} {c.article} |")
+    return "\n".join(out) + "\n"
+
+
+def manifest_footer(manifest: dict[str, Any], lang: str) -> str:
+    """What the result was computed from, for the foot of a Markdown document."""
+    from fazhi.documents.footer import manifest_line
+    return f"\n---\n{manifest_line(manifest, lang)}\n"
