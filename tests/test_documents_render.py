@@ -97,9 +97,10 @@ def test_the_format_follows_the_extension(fazhi, tmp_path, command, name):
     assert code == 2 and "the format follows the extension" in err
 
 
-def test_out_is_required(fazhi):
-    code, _, err = fazhi("report", DOC_CASE, *RULES)
-    assert code == 2 and "--out" in err
+@pytest.mark.parametrize("command, heading", [("report", "存在的问题"), ("memo", "整改")])
+def test_without_out_the_document_is_printed_as_markdown(fazhi, command, heading):
+    code, out, err = fazhi(command, DOC_CASE, *RULES, "--date", "2021-03-01")
+    assert code == 0 and out.startswith("# ") and heading in out and "wrote" not in err
 
 
 def test_bad_case_is_an_input_error(fazhi, tmp_path):

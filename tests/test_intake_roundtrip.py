@@ -151,4 +151,4 @@ def test_questionnaire_refuses_to_overwrite_and_unknown_formats(fazhi, tmp_path)
     code, _, err = fazhi("questionnaire", "--out", str(q))
     assert code == 2 and "--force" in err and q.read_bytes() == b"keep"
     code, _, err = fazhi("questionnaire", "--out", str(tmp_path / "q.csv"))
-    assert code == 2 and ".xlsx or .yaml" in err
+    assert code == 2 and ".xlsx" in err and ".yaml" in err and "q.csv" in err

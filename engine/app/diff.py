@@ -161,9 +161,9 @@ def _inspected(base: str, data: dict[str, Any], case: dict[str, Any]) -> Side:
 
 
 def _evaluate(path: str, on: Any = None) -> Side:
-    from fazhi.cli.main import _catalogue, default_rules, evaluate_case
-    catalogue = _catalogue(())
-    evaluation, _, _ = evaluate_case(catalogue, path, None, [default_rules()], on)
+    from fazhi.app.check import evaluate_case
+    from fazhi.app.rules import load_rules
+    evaluation, _, _ = evaluate_case(load_rules(), path, None, None, on)
     case = evaluation.case
     rows = [{"id": fingerprint(f.requirement, case.district.name, f.record), "requirement": f.requirement,
              "record": f.record, "verdict": f.verdict.value, "title": f.title.zh, "message": f.message.zh}
@@ -185,3 +185,51 @@ def pair(old: list[Side], new: list[Side]) -> tuple[list[tuple[Side, Side]], lis
         return [(next(iter(a.values())), next(iter(b.values())))], [], []
     pairs = [(a[k], b[k]) for k in a if k in b]
     return pairs, [a[k] for k in a if k not in b], [b[k] for k in b if k not in a]
+
+
+# --- the use case --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DiffResult:
+    pairs: list[tuple[Side, Side, list[Change]]]  # each district's OLD and NEW side, and what changed
+    only_old: list[Side]
+    only_new: list[Side]
+
+    @property
+    def changed(self) -> bool:
+        """A finding is new or regressed."""
+        return any(c.category in ("new", "regressed") for _, _, cs in self.pairs for c in cs)
+
+    def data(self) -> dict[str, Any]:
+        """As `fazhi diff --format json` writes it."""
+        return {"pairs": [{"district": n.district, "parent": n.parent, "old_period": o.period, "new_period": n.period,
+                           "counts": counts(cs), "changes": [c.__dict__ for c in cs]} for o, n, cs in self.pairs],
+                "only_old": [{"district": s.district, "parent": s.parent, "period": s.period} for s in self.only_old],
+                "only_new": [{"district": s.district, "parent": s.parent, "period": s.period} for s in self.only_new]}
+
+    def text(self, lang: str = "zh") -> str:
+        from fazhi.documents import labels as L
+        names = {"zh": {"new": "新增", "regressed": "反弹", "persisting": "持续", "resolved": "已整改", "unverified": "待核验",
+                        "waived": "已豁免"},
+                 "en": {k: k for k in CATEGORIES}}[lang]
+        status = dict(L.STATUS[lang], waived=names["waived"], **{"—": "—"})
+        lines = []
+        for o, n, cs in self.pairs:
+            c = counts(cs)
+            lines.append(f"{n.parent or ''}{n.district} {o.period} → {n.period}: " + ", ".join(f"{names[k]} {v}" for k, v in c.items()))
+            for ch in cs:
+                record = f" ({ch.record})" if ch.record else ""
+                memo = ("memo: " if lang == "en" else "整改状态：") + status.get(ch.memo_status, ch.memo_status)
+                lines.append(f"  [{names[ch.category]}] {ch.requirement}{record} {ch.title} — {memo}")
+        for s in self.only_old:
+            lines.append(f"{s.parent or ''}{s.district} {s.period}: " + ("only in OLD" if lang == "en" else "仅见于旧结果"))
+        for s in self.only_new:
+            lines.append(f"{s.parent or ''}{s.district} {s.period}: " + ("only in NEW" if lang == "en" else "仅见于新结果"))
+        return "\n".join(lines) + "\n"
+
+
+def diff(old: str, new: str, on: Any = None) -> DiffResult:
+    """What changed from OLD to NEW: each an inspect output (folder or summary.json), a findings JSON of
+    `fazhi check --format json`, or a case folder (evaluated as of `on`, default today)."""
+    pairs, only_old, only_new = pair(load_sides(old, on), load_sides(new, on))
+    return DiffResult([(o, n, compare(o, n)) for o, n in pairs], only_old, only_new)

@@ -34,6 +34,7 @@ class RunOptions:
     profile: str | None
     lang: str
     evaluated_on: dt.date
+    overlay: tuple[str, ...] = ()  # --rules-overlay folders
 
 
 def build_manifest(catalogue: Catalogue, facts_path: str, options: RunOptions, profile_path: str | None = None,
@@ -45,7 +46,8 @@ def build_manifest(catalogue: Catalogue, facts_path: str, options: RunOptions, p
         "fazhi_version": __version__,
         "evaluated_on": options.evaluated_on.isoformat(),
         "command": {"case": portable(options.case), "rules": [portable(r) for r in options.rules],
-                    "profile": options.profile, "lang": options.lang},
+                    "profile": options.profile, "lang": options.lang,
+                    **({"overlay": [portable(o) for o in options.overlay]} if options.overlay else {})},
         "rulesets": [{"id": rs.id, "version": rs.version, "file": portable(rs.file), "sha256": file_hash(rs.file)}
                      for rs in catalogue.rulesets],
         "inputs": [{"role": "facts", "file": portable(facts_path), "sha256": file_hash(facts_path)}],

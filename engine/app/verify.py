@@ -3,14 +3,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from fazhi.errors import InputError, Location, Problem
 from fazhi.app.manifest import changed_inputs
 from fazhi.render.output import to_json_data
 
 
-def verify_findings(path: str, run_check: Callable[..., Any]) -> tuple[str, bool]:
+@dataclass(frozen=True)
+class Verified:
+    same: bool  # the findings (and score) re-created are identical to the recorded ones
+    text: str  # what differs, and which inputs changed
+
+
+def verify(path: str) -> Verified:
+    """Re-run the inputs recorded in a findings JSON (`fazhi check --format json`) and compare."""
+    text, same = verify_findings(path)
+    return Verified(same, text)
+
+
+def verify_findings(path: str) -> tuple[str, bool]:
+    from fazhi.app.check import check
+    from fazhi.app.rules import RuleSource
     try:
         with open(path, encoding="utf-8") as handle:
             recorded = json.load(handle)
@@ -20,9 +35,10 @@ def verify_findings(path: str, run_check: Callable[..., Any]) -> tuple[str, bool
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise InputError([Problem(Location(path), f"not a findings file with a manifest: {exc}",
                                   suggestion="write one with `fazhi check CASE --format json --out FILE`")]) from None
-    evaluation, score, new_manifest = run_check(command["case"], tuple(command["rules"]), command["profile"],
-                                                command["lang"], on)
-    fresh = to_json_data(evaluation, command["lang"], score)
+    rerun = check(command["case"], RuleSource(tuple(command["rules"]), tuple(command.get("overlay", ()))),
+                  command["profile"], command["lang"], on)
+    new_manifest = rerun.manifest
+    fresh = to_json_data(rerun.evaluation, command["lang"], rerun.score)
     lines = []
     before = {_key(f): f for f in recorded.get("findings", [])}
     after = {_key(f): f for f in fresh["findings"]}

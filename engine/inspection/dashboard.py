@@ -52,7 +52,8 @@ VERDICT_LABELS = {"zh": {"met": "符合", "gap": "差距", "insufficient_facts":
                          "not_applicable": "not applicable"}}
 
 
-def render_dashboard(inspection: Inspection) -> str:
+def render_dashboard(inspection: Inspection, templates: str | None = None) -> str:
+    """templates: a folder whose inspect.html.j2 overrides the built-in one (`fazhi inspect --templates`)."""
     lang = inspection.lang
     L = LABELS[lang]
     latest = inspection.latest()
@@ -89,7 +90,7 @@ def render_dashboard(inspection: Inspection) -> str:
         "waiver_status": WAIVER_STATUS[lang],
         "failed": inspection.failed,
     }
-    return render_template("inspect.html.j2", context)
+    return render_template("inspect.html.j2", context, templates)
 
 
 def _more(L: dict[str, str], n: int) -> str:

@@ -41,9 +41,11 @@ def discover(paths: list[str], skip: str | None = None) -> Found:
         root_waivers = os.path.join(path, WAIVERS)
         if os.path.exists(root_waivers):
             waivers.append(root_waivers)
-        for folder, subdirs, files in os.walk(path):
+        seen = {os.path.realpath(path)}  # a symlinked case folder is followed; a link back up is not walked twice
+        for folder, subdirs, files in os.walk(path, followlinks=True):
             subdirs[:] = sorted(d for d in subdirs if not d.startswith(".")
-                                and os.path.abspath(os.path.join(folder, d)) != skip_abs)
+                                and os.path.abspath(os.path.join(folder, d)) != skip_abs
+                                and _first_visit(os.path.join(folder, d), seen))
             if FACTS in files and folder != path:
                 cases.append(folder)
                 subdirs[:] = []  # a case folder holds one case
@@ -54,6 +56,14 @@ def discover(paths: list[str], skip: str | None = None) -> Found:
         raise InputError([Problem(Location(", ".join(paths)), "no cases found (folders with facts.yaml)",
                                   suggestion="give folders such as cases/ that hold <district>-<year>/facts.yaml")])
     return Found(tuple(unique), tuple(dict.fromkeys(waivers)))
+
+
+def _first_visit(folder: str, seen: set[str]) -> bool:
+    real = os.path.realpath(folder)
+    if real in seen:
+        return False
+    seen.add(real)
+    return True
 
 
 def slug(case_path: str, taken: set[str]) -> str:

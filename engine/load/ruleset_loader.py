@@ -4,6 +4,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
 from fazhi.compile.compiler import MAX_CONJUNCTIONS, compile_requirement
@@ -36,10 +37,18 @@ def ruleset_files(paths: Iterable[str]) -> list[str]:
     return files
 
 
-def load_catalogue(paths: Iterable[str]) -> Catalogue:
-    files = ruleset_files(paths)
-    if not files:
+def load_catalogue(paths: Iterable[str], overlay: Iterable[str] = ()) -> Catalogue:
+    """The rulesets at `paths`, with the rulesets at `overlay` on top: an overlay requirement whose id is
+    already in `paths` replaces that requirement; any other is added (docs/rulesets.md, "Overlays")."""
+    paths, overlay = list(paths), list(overlay)
+    base_files = ruleset_files(paths)
+    if not base_files:
         raise InputError([Problem(Location(", ".join(paths) or "."), "no ruleset files (*.yaml) found")])
+    overlay_files = ruleset_files(overlay)
+    if overlay and not overlay_files:
+        raise InputError([Problem(Location(", ".join(overlay)), "no ruleset files (*.yaml) found in the overlay")])
+    files = base_files + [f for f in overlay_files if f not in base_files]
+    on_top = set(overlay_files) - set(base_files)
     problems: list[Problem] = []
     parsed: list[tuple[Reader, dict[str, Any]]] = []
     for file in files:
@@ -70,13 +79,17 @@ def load_catalogue(paths: Iterable[str]) -> Catalogue:
     problems += check_refs([c for spec in facts.values() for c in declared_checks(spec)], facts)
     rulesets: list[Ruleset] = []
     seen_ids: dict[str, str] = {}
+    replaced: dict[str, str] = {}  # built-in requirement id -> the overlay file that replaces it
     for reader, header in parsed:
         requirements = []
+        from_overlay = reader.doc.file in on_top
         for i, _ in enumerate(reader.sequence(("requirements",), optional=header["id"] is None)):
             req = _requirement(reader, ("requirements", i), header, facts, sources)
             if req is None:
                 continue
-            if req.id in seen_ids:
+            if req.id in seen_ids and from_overlay and seen_ids[req.id] not in on_top:
+                replaced[req.id] = reader.doc.file
+            elif req.id in seen_ids:
                 reader.problem(("requirements", i, "id"), f"requirement id '{req.id}' is also used in {seen_ids[req.id]}")
             seen_ids[req.id] = reader.doc.file
             if _too_many_alternatives(reader, ("requirements", i), req):
@@ -89,11 +102,20 @@ def load_catalogue(paths: Iterable[str]) -> Catalogue:
             requirements.append(req)
         problems += reader.problems
         if header["id"]:
+            if from_overlay and any(rs.id == header["id"] for rs in rulesets):
+                reader.problem(("ruleset", "id"), f"ruleset id '{header['id']}' is already built in",
+                               suggestion="give the overlay's ruleset an id of its own; requirements with a built-in id "
+                                          "replace the built-in ones whatever ruleset they are in")
+                problems += reader.problems[-1:]
+            mine = tuple(r.id for r in requirements if r.id in replaced) if from_overlay else ()
             rulesets.append(Ruleset(header["id"], header["title"], header["version"], reader.doc.file,
                                     tuple(header["sources"]), tuple(header["facts"]), tuple(requirements),
-                                    header["domain"]))
+                                    header["domain"], overlay=from_overlay, replaces=mine))
     if problems:
         raise InputError(problems)
+    if replaced:  # the built-in requirement gives way to the overlay's
+        rulesets = [rs if rs.overlay else replace(rs, requirements=tuple(r for r in rs.requirements if r.id not in replaced))
+                    for rs in rulesets]
     return Catalogue(tuple(rulesets), dict(sorted(facts.items())), dict(sorted(sources.items())))
 
 
@@ -124,7 +146,7 @@ def _header(r: Reader) -> dict[str, Any]:
             spec = _fact(r, ("facts", key), key, header["id"] or "?")
             if spec is not None:
                 header["facts"].append(spec)
-    elif raw_facts is not None:
+    elif raw_facts is not None and "facts" in r.doc.data:  # a ruleset may declare no facts (e.g. an overlay's)
         r.problem(("facts",), "expected a mapping of fact key -> declaration")
     return header
 

@@ -181,6 +181,8 @@ class Ruleset:
     facts: tuple[FactSpec, ...]
     requirements: tuple[Requirement, ...]
     domain: str = ""
+    overlay: bool = False  # from a user's overlay folder (--rules-overlay), on top of the built-in catalogue
+    replaces: tuple[str, ...] = ()  # the built-in requirements its requirements of the same id replace
 
 
 @dataclass(frozen=True)

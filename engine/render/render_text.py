@@ -43,7 +43,7 @@ def render_text(evaluation: Evaluation, lang: str, color: bool, score: Any = Non
     lines = [f"{case.district.name} {case.period}" + (" — law-based government checklist" if lang == "en" else "年度 法治政府建设合规检查")]
     data = summary(evaluation)
     counts = data["counts"]
-    lines.append("  ".join(f"{verdict_label(Verdict(v), lang)}: {n}" for v, n in counts.items()))
+    lines.append(counts_line(evaluation, counts, lang))
     if data["met_unverified"]:
         lines.append(f"met but resting on unverified facts: {data['met_unverified']}" if lang == "en"
                      else f"符合但所依事实未经核验：{data['met_unverified']}")
@@ -67,6 +67,23 @@ def render_text(evaluation: Evaluation, lang: str, color: bool, score: Any = Non
             if u.verification is not None:
                 lines.append("    " + verification_note(u, lang))
     return "\n".join(lines) + "\n"
+
+
+def counts_line(evaluation: Evaluation, counts: dict[str, int], lang: str) -> str:
+    """A verdict's count of findings, and of requirements where they differ (a requirement checked per
+    record gives a finding per record; the gap report counts requirements)."""
+    requirements: dict[str, set[str]] = {}
+    for f in evaluation.findings:
+        requirements.setdefault(f.verdict.value, set()).add(f.requirement)
+    parts = []
+    for v, n in counts.items():
+        r = len(requirements.get(v, ()))
+        label = verdict_label(Verdict(v), lang)
+        if r == n:
+            parts.append(f"{label}: {n}")
+        else:
+            parts.append(f"{label}: {n} findings ({r} requirements)" if lang == "en" else f"{label}: {n}条结论（{r}项要求）")
+    return "  ".join(parts)
 
 
 def waiver_note(f: Finding, lang: str) -> str:

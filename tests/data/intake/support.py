@@ -20,5 +20,5 @@ def cached_catalogue(paths: Iterable[str]):
 
 def share_catalogue(monkeypatch) -> None:
     """Let in-process `fazhi` commands reuse the loaded catalogue."""
-    import fazhi.cli.main
-    monkeypatch.setattr(fazhi.cli.main, "load_catalogue", cached_catalogue, raising=False)
+    import fazhi.app.rules
+    monkeypatch.setattr(fazhi.app.rules, "load_catalogue", lambda paths, overlay=(): cached_catalogue(paths))

@@ -1,0 +1,75 @@
+"""`fazhi check`, `fazhi validate` and `fazhi verify`: one case, the rulesets, a recorded result.
+
+Exit codes: 0 no gap (or valid, or identical), 1 at least one gap (or different), 2 usage or input error.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from fazhi.app.check import check as run_check
+from fazhi.app.rules import RuleSource, validate as run_validate
+from fazhi.app.verify import verify as run_verify
+from fazhi.cli.options import DATE, EXIT_GAPS, EXIT_OK, FORCE, LANG, PROFILE, RULES, day, emit, refuse_overwrite
+from fazhi.render.output import dumps, to_json_data
+from fazhi.render.render_text import manifest_footer, render_markdown, render_text
+
+
+@click.command()
+@click.argument("case", type=click.Path())
+@RULES
+@PROFILE
+@LANG
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="text for the terminal, json for programs (with the manifest), markdown for documents.")
+@click.option("--out", type=click.Path(), help="Write to this file instead of standard output.")
+@FORCE
+@DATE
+@click.option("--memo", "memo_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Last round's memo.json: mark each item closed, open, reopened or unverified (整改销号).")
+def check(case: str, rules: RuleSource, profile: str | None, lang: str, fmt: str, out: str | None,
+          force: bool, on: Any, memo_file: str | None) -> None:
+    """Check one case (a folder with facts.yaml) and print a verdict for every requirement."""
+    refuse_overwrite(out, force)
+    result = run_check(case, rules, profile, lang, day(on), memo_file)
+    evaluation, score, progress = result.evaluation, result.score, result.progress
+    if fmt == "json":
+        data = {**to_json_data(evaluation, lang, score), "manifest": result.manifest}
+        if progress is not None:
+            from fazhi.documents.memo_json import progress_data
+            data["progress"] = progress_data(progress, lang)
+        text = dumps(data)
+    else:
+        if fmt == "markdown":
+            text = render_markdown(evaluation, lang, score)
+        else:
+            text = render_text(evaluation, lang, color=out is None and sys.stdout.isatty(), score=score)
+        if progress is not None:
+            from fazhi.documents.memo_json import progress_text
+            text += "\n" + progress_text(progress, lang)
+        if fmt == "markdown":
+            text += manifest_footer(result.manifest, lang)
+    emit(text, out, force)
+    sys.exit(EXIT_GAPS if result.has_gaps else EXIT_OK)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+def validate(paths: tuple[str, ...]) -> None:
+    """Lint rulesets: syntax, schema, operators, facts and citations; every problem with file:line:col."""
+    result = run_validate(paths)
+    catalogue = result.catalogue
+    patterns = ", extraction patterns" if result.patterns_checked else ""
+    click.echo(f"ok: {len(catalogue.rulesets)} rulesets, {len(catalogue.requirements)} requirements, "
+               f"{len(catalogue.facts)} facts, {len(catalogue.sources)} sources{patterns}")
+
+
+@click.command()
+@click.argument("findings", type=click.Path(exists=True, dir_okay=False))
+def verify(findings: str) -> None:
+    """Re-run the inputs recorded in a findings JSON and say whether the findings are identical."""
+    result = run_verify(findings)
+    click.echo(result.text, nl=False)
+    sys.exit(EXIT_OK if result.same else EXIT_GAPS)

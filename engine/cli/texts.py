@@ -1,0 +1,122 @@
+"""The command line's help in Chinese, and which language `--help` speaks.
+
+The English help is written beside each option (the source of truth for what an option does); this
+table gives the Chinese of each, keyed by command path and option name. tests/test_cli_layers.py
+fails when a command or option lacks its Chinese text.
+
+Language of --help: FAZHI_LANG=zh|en if set; else `--lang zh|en` on the command line; else the locale
+(LC_ALL, LC_MESSAGES, LANG) when it starts with zh; else English.
+"""
+from __future__ import annotations
+
+import os
+from typing import Mapping, Sequence
+
+import click
+
+# command path ("" for the group) -> {"": the command's help, "--option" or "ARGUMENT": the option's help}
+ZH: dict[str, dict[str, str]] = {
+    "": {"": "Fazhi（法治）：对照法治政府建设要求检查区县的填报事实。\n\n"
+             "帮助默认为英文；设置 FAZHI_LANG=zh、在命令行加 --lang zh 或使用中文区域设置（LANG=zh_CN.UTF-8）即显示中文帮助。",
+         "--version": "显示版本并退出。", "--help": "显示本帮助并退出。"},
+    "check": {"": "检查一个案例（含 facts.yaml 的文件夹），逐项给出结论。\n\n退出码：0 无差距，1 有差距，2 输入有误。",
+              "--format": "text 供终端阅读，json 供程序读取（含清单），markdown 供文档使用。",
+              "--out": "写入此文件，而不是输出到终端。",
+              "--memo": "上一轮的 memo.json：逐项标注已销号、未整改、反弹或待核验（整改销号）。"},
+    "validate": {"": "检查规则集：语法、结构、运算符、事实与引用；每个问题给出 文件:行:列。"},
+    "verify": {"": "按结论 JSON 中记录的输入重新计算，说明结论是否一致。"},
+    "rules": {"": "浏览和测试要求目录。"},
+    "rules list": {"": "逐行列出要求；来自叠加规则集的要求会标注。",
+                   "--domain": "只列此领域：领域代码（three-systems）或名称（三项制度）。",
+                   "--as-of": "只列此日期有效的要求。", "--format": "text 供终端阅读，json 供程序读取。"},
+    "rules show": {"": "显示一项要求（编号不区分大小写）：条文、依据及所需事实。"},
+    "rules doc": {"": "以 Markdown 输出要求目录（先中文后英文）：依据、检查与问题。",
+                  "--out": "写入此文件（如 docs/catalogue.md）。"},
+    "rules test": {"": "运行每项要求的测试用例；有用例失败或某种结论缺少用例时失败。", "--verbose": "列出每个用例。"},
+    "report": {"": "生成差距报告：概述、存在的问题、需补充的材料，以及全部要求的附件。",
+               "--out": "要写入的文件，扩展名决定格式（.md、.html、.docx）［默认：以 Markdown 输出到终端］。",
+               "--memo": "上一轮的 memo.json：逐项标注已销号、未整改或反弹（整改销号）。"},
+    "memo": {"": "生成整改方案：每个差距一项，含整改措施、责任单位、期限和验收标准。",
+             "--out": "要写入的文件，扩展名决定格式（.md、.html、.docx、.json）［默认：以 Markdown 输出到终端］。",
+             "--memo": "上一轮的 memo.json：逐项标注已销号、未整改或反弹（整改销号）。",
+             "--deadlines": "按等级设定整改天数，如 critical=30,major=90,minor=180,advisory=180；此处给出的等级优先于规则集的期限。",
+             "--owners": "责任角色与领域对应的单位［默认：事实文件旁的 owners.yaml］。"},
+    "questionnaire": {"": "为所选要求需要的事实生成问卷。",
+                      "--out": "q.xlsx（工作簿）或 q.yaml（带注释的事实文件）。",
+                      "--district": "填入区县名称。", "--period": "填入评估年度。"},
+    "import": {"": "把填好的问卷工作簿读回事实文件；每个问题都指明 工作表!单元格。",
+               "--out": "要写入的事实文件，如 cases/macun-2021/facts.yaml。"},
+    "extract": {"": "从年度报告文本中提取拟填事实，每项附原句，供人工确认。",
+                "--out": "要写入的事实草稿［默认：输出到终端］。",
+                "--district": "报告中没有写明时，给出区县名称。", "--period": "标题中没有写明时，给出报告年度。",
+                "--patterns": "提取规则文件夹［默认：规则集旁的 extraction/］。"},
+    "inspect": {"": "并行评估 PATHS 下的所有案例，写出汇总、汇总表和看板。",
+                "--out": "存放 summary.json、summary.xlsx、index.html 及各区县文书的文件夹。",
+                "--jobs": "工作进程数［默认：每个 CPU 一个］；1 表示在本进程内评估。",
+                "--waivers": "适用于所有案例的 waivers.yaml（另加案例旁和所给路径下的豁免文件）。",
+                "--documents": "在看板旁写出各区县的差距报告和整改方案。",
+                "--top": "打印排名的行数（0：全部）。"},
+    "diff": {"": "从 OLD 到 NEW 的变化：新增、反弹、持续、已整改、待核验或已豁免的结论，及整改状态。\n\n"
+                 "OLD 和 NEW 可以是 `fazhi inspect` 的输出（文件夹或 summary.json）、`fazhi check` 的结论 JSON 或案例文件夹。",
+             "--format": "text 供终端阅读，json 供程序读取。", "--out": "写入此文件，而不是输出到终端。"},
+}
+SHARED = {  # options that read the same in every command
+    "--lang": "输出语言。", "--force": "覆盖已存在的输出文件。", "--help": "显示本帮助并退出。",
+    "--profile": "评估方案：rulesets/profiles/ 下的名称或 YAML 路径。",
+    "--date": "评估日期［默认：今天］；期限从此日起算。",
+    "--rules": "用这些规则集文件或文件夹代替内置目录（可重复）。",
+    "--rules-overlay": "在规则集之上叠加自己的规则集文件夹：编号与内置要求相同的替换之，其余为新增（可重复）。",
+    "--templates": "覆盖内置模板的模板文件夹（Markdown 和 HTML）。",
+}
+
+
+def help_language(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> str:
+    """zh or en, as the module docstring says."""
+    chosen = environ.get("FAZHI_LANG", "").strip().lower()
+    if chosen in ("zh", "en"):
+        return chosen
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("zh", "en"):
+            return argv[i + 1]
+        if arg in ("--lang=zh", "--lang=en"):
+            return arg[7:]
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    """Every command under the group, with its path ("rules list"); the group itself first."""
+    found: list[tuple[str, click.Command]] = [(prefix, group)] if not prefix else []
+    for name, command in sorted(group.commands.items()):
+        path = f"{prefix} {name}".strip()
+        found.append((path, command))
+        if isinstance(command, click.Group):
+            found += commands(command, path)
+    return found
+
+
+def zh_text(path: str, param: click.Parameter | None) -> str | None:
+    table = ZH.get(path, {})
+    if param is None:
+        return table.get("")
+    name = max(param.opts, key=len) if param.opts else param.name or ""
+    return table.get(name) or SHARED.get(name)
+
+
+def localize(group: click.Group, lang: str) -> None:
+    """Give every command and option of the group its help in `lang` (the English, written beside each
+    option, is kept aside the first time, so a later call can give it back)."""
+    for path, command in commands(group):
+        english = _ENGLISH.setdefault(id(command), (command.help, command.short_help))
+        text = zh_text(path, None) if lang == "zh" else None
+        command.help, command.short_help = (text, text.split("。")[0] + "。") if text else english
+        for param in command.params:
+            if isinstance(param, click.Option) and param.help:
+                original = _ENGLISH.setdefault(id(param), (param.help, None))[0]
+                param.help = (zh_text(path, param) if lang == "zh" else None) or original
+
+
+_ENGLISH: dict[int, tuple[str | None, str | None]] = {}  # id of a command or option -> its English help
