@@ -46,6 +46,9 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:  # `fazhi report CASE | head`: the reader has had enough; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        sys.exit(0)
     except Exception as exc:  # a bug in Fazhi, not in the input: say so without a traceback
         if os.environ.get("FAZHI_DEBUG"):
             raise
