@@ -14,10 +14,10 @@ CORE_CASE = DATA / "core" / "case.yaml"
 
 def run_fazhi(*args: str, cwd: Path = ROOT, timeout: float | None = None,
               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m engine` as a user would: a fresh process, real exit code, real stderr.
+    """Run `python -m fazhi` as a user would: a fresh process, real exit code, real stderr.
     With `timeout`, a run that takes longer fails the test (subprocess.TimeoutExpired) instead of hanging it."""
     full_env = dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning", **(env or {}))
-    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=cwd, capture_output=True, text=True, env=full_env,
+    return subprocess.run([sys.executable, "-m", "fazhi", *args], cwd=cwd, capture_output=True, text=True, env=full_env,
                           timeout=timeout)
 
 

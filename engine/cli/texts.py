@@ -113,7 +113,9 @@ def localize(group: click.Group, lang: str) -> None:
         english = _ENGLISH.setdefault(id(command), (command.help, command.short_help))
         text = zh_text(path, None) if lang == "zh" else None
         command.help, command.short_help = (text, text.split("。")[0] + "。") if text else english
-        for param in command.params:
+        # click makes -h/--help itself (once per command, then kept): make it now, then word it like the rest
+        made = command.get_help_option(click.Context(command, help_option_names=["-h", "--help"]))
+        for param in command.params + ([made] if made is not None else []):
             if isinstance(param, click.Option) and param.help:
                 original = _ENGLISH.setdefault(id(param), (param.help, None))[0]
                 param.help = (zh_text(path, param) if lang == "zh" else None) or original
