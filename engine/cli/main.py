@@ -58,11 +58,13 @@ def evaluate_case(catalogue: Catalogue, case: str, profile: str | None, rule_pat
     """
     from fazhi.evaluate.assess import assess
     if profile is None:
-        return assess(Evaluator(catalogue), case, on=on), None, None
+        with Evaluator(catalogue) as evaluator:  # closed: each one holds compiled rules in the engine
+            return assess(evaluator, case, on=on), None, None
     profile_path = find_profile(profile, rule_paths)
     chosen = load_profile(profile_path, catalogue)
     only = [r.id for r in catalogue.requirements if chosen.selects(r.id, r.domain)]
-    evaluation = assess(Evaluator(catalogue), case, only=only, on=on)
+    with Evaluator(catalogue) as evaluator:
+        evaluation = assess(evaluator, case, only=only, on=on)
     return evaluation, score(evaluation, chosen), profile_path
 
 
