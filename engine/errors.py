@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -27,6 +28,11 @@ class Problem:
     message: str
     field: str | None = None
     suggestion: str | None = None
+
+    def __post_init__(self) -> None:
+        # A message may quote the input; whatever quotes it, a problem never carries a whole file
+        # (a facts.yaml linked to /etc/passwd) nor a control character that reaches a terminal.
+        object.__setattr__(self, "message", bounded(self.message))
 
     def __str__(self) -> str:
         text = f"{self.location}: "
@@ -54,6 +60,23 @@ class InputError(FazhiError):
 
 class InferenceError(FazhiError):
     """The inference engine failed; the message says which rule and why."""
+
+
+MAX_MESSAGE = 600
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """A short, escaped quotation of input text: its first line, at most `limit` characters, as repr."""
+    first = text.split("\n", 1)[0]
+    cut = first[:limit]
+    return repr(cut + ("…" if cut != text else ""))
+
+
+def bounded(message: str) -> str:
+    """A message with control characters escaped, cut at MAX_MESSAGE characters."""
+    message = _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", message)
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str | None:

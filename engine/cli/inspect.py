@@ -24,7 +24,7 @@ from fazhi.errors import InputError, Location, Problem
 
 def register(group: click.Group) -> None:
     """Add `inspect` and `diff` to the `fazhi` group."""
-    from fazhi.cli.main import DATE, FORCE, LANG, PROFILE, RULES
+    from fazhi.cli.main import DATE, FOLLOW, FORCE, LANG, PROFILE, RULES
 
     @group.command()
     @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -42,6 +42,7 @@ def register(group: click.Group) -> None:
     @click.option("--top", type=int, default=30, show_default=True, help="Rows of the ranking printed (0: all).")
     @FORCE
     @DATE
+    @FOLLOW
     def inspect(paths: tuple[str, ...], rules: tuple[str, ...], profile: str | None, lang: str, out: str, jobs: int,
                 waiver_files: tuple[str, ...], documents: bool, top: int, force: bool, on: Any) -> None:
         """Evaluate every case under PATHS in parallel; write the summary, the spreadsheet and the dashboard."""
@@ -57,6 +58,7 @@ def register(group: click.Group) -> None:
     @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
     @FORCE
     @DATE
+    @FOLLOW
     def diff(old: str, new: str, lang: str, fmt: str, out: str | None, force: bool, on: Any) -> None:
         """Findings new, regressed, persisting, resolved, unverified or waived from OLD to NEW, with memo status.
 

@@ -63,6 +63,16 @@ def to_json_data(evaluation: Evaluation, lang: str, score: Any = None) -> dict[s
     return data
 
 
+def findings_document(evaluation: Evaluation, lang: str, score: Any, manifest: dict[str, Any],
+                      progress: Any = None) -> dict[str, Any]:
+    """What `fazhi check --format json` writes, built in one place so that `fazhi verify` re-creates it exactly."""
+    data = {**to_json_data(evaluation, lang, score), "manifest": manifest}
+    if progress is not None:
+        from fazhi.documents.memo_json import progress_data
+        data["progress"] = progress_data(progress, lang)
+    return data
+
+
 def finding_data(f: Finding, lang: str) -> dict[str, Any]:
     data = {
         "requirement": f.requirement,
