@@ -1,6 +1,8 @@
 """The `fazhi` command: thin wrappers that parse options, call the engine and map errors to exit codes.
 
-Exit codes: 0 no gap, 1 at least one gap (or a failing rule test), 2 usage or input error.
+Exit codes: 0 no gap, 1 at least one gap (or a failing rule test), 2 usage or input error, or an
+operating-system error such as a full disk or a read-only folder (nothing is written then), 3 an
+internal error (a bug in Fazhi: please report it).
 """
 from __future__ import annotations
 
@@ -258,11 +260,26 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:  # full disk, read-only folder, name too long: the user's to fix, not a bug
+        from fazhi.errors import os_error_message
+        click.echo(os_error_message(exc, _argv_lang()), err=True)
+        sys.exit(EXIT_ERROR)
     except Exception as exc:  # a bug in Fazhi, not in the input: say so without a traceback
         if os.environ.get("FAZHI_DEBUG"):
             raise
         click.echo(f"internal error: {exc!r} (set FAZHI_DEBUG=1 for details and please report it)", err=True)
         sys.exit(3)
+
+
+def _argv_lang() -> str:
+    """The --lang given, for a message written after the command has ended (Chinese by default)."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return "zh"
 
 
 def _register_extensions() -> None:
