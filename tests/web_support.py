@@ -50,6 +50,7 @@ def populate(store: Store) -> dict[str, Any]:
     store.import_case(str(MACUN))
     with store.session() as s, s.begin():
         macun = s.query(m.District).filter_by(name="马村区").one()
+        s.query(m.Case).filter_by(district_id=macun.id).one().status = m.CASE_OPEN  # imported submitted: reopened to fill
         s.add(m.Department(district_id=macun.id, code="gaj", name="公安分局", domains=["transparency"]))
         s.add(m.Department(district_id=macun.id, code="scj", name="市场监管局", domains=["legal-advisers"]))
         other_region = m.Region(name="洛阳市")
