@@ -158,4 +158,6 @@ def create_app(store: Store) -> Starlette:
     app = Starlette(routes=routes, middleware=middleware,
                     exception_handlers={HTTPException: http_error, Exception: server_error})
     app.state.store = store
+    from fazhi.web import engine_bridge
+    engine_bridge.evaluator()  # load the catalogue now, not on the first user's page
     return app
