@@ -290,6 +290,8 @@ def _register_extensions() -> None:
     cli_documents.register(cli)
     cli_intake.register(cli)
     cli_inspect.register(cli)
+    from fazhi.cli import web as cli_web
+    cli_web.register(cli)
 
 
 _register_extensions()
