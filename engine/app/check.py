@@ -18,6 +18,7 @@ from fazhi.evaluate.assess import assess, inputs_beside
 from fazhi.evaluate.evaluator import Evaluator
 from fazhi.evaluate.scoring import Score, score
 from fazhi.load.facts_loader import facts_file
+from fazhi.load.reading import record_reads
 from fazhi.load.profiles import find_profile, load_profile
 from fazhi.model.catalogue import Catalogue
 from fazhi.model.results import Evaluation
@@ -63,11 +64,13 @@ def evaluate_case(catalogue: Catalogue, case: str, profile: str | None, rules: R
     """
     case = case_path(case)
     if profile is None:
-        return assess(Evaluator(catalogue), case, on=on), None, None
+        with Evaluator(catalogue) as evaluator:  # closed: each one holds compiled rules in the engine
+            return assess(evaluator, case, on=on), None, None
     profile_path = find_profile(profile, rule_source(rules).folders)
     chosen = load_profile(profile_path, catalogue)
     only = [r.id for r in catalogue.requirements if chosen.selects(r.id, r.domain)]
-    evaluation = assess(Evaluator(catalogue), case, only=only, on=on)
+    with Evaluator(catalogue) as evaluator:
+        evaluation = assess(evaluator, case, only=only, on=on)
     return evaluation, score(evaluation, chosen), profile_path
 
 
@@ -80,11 +83,12 @@ def check(case: str, rules: RuleSource | Sequence[str] | None = None, profile: s
     or unverified. Bad input raises InputError."""
     source = rule_source(rules)
     on = on or dt.date.today()
-    catalogue = load_rules(source)
-    evaluation, scored, profile_path = evaluate_case(catalogue, case, profile, source, on)
+    with record_reads() as read:  # the manifest records the hashes of the bytes the result was computed from
+        catalogue = load_rules(source)
+        evaluation, scored, profile_path = evaluate_case(catalogue, case, profile, source, on)
     options = RunOptions(case, source.paths, profile, lang, on, source.overlay)
     extra = inputs_beside(case) + ([("memo", memo)] if memo else [])
-    manifest = build_manifest(catalogue, facts_file(case_path(case)), options, profile_path, extra)
+    manifest = build_manifest(catalogue, facts_file(case_path(case)), options, profile_path, extra, read)
     progress = None
     if memo is not None:
         from fazhi.documents.memo_json import progress_from_file

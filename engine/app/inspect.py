@@ -47,46 +47,48 @@ def inspect(paths: Sequence[str], out: str = "inspection", rules: RuleSource | S
     from fazhi.inspection.summary import Inspection
     from fazhi.inspection.xlsx import SummaryBook, shared_strings
     from fazhi.load.profiles import find_profile, load_profile
+    from fazhi.inspection.outfolder import RunFolder
     from fazhi.render.output import write_atomic
 
     source = rule_source(rules)
     on = on or dt.date.today()
-    summary_path = os.path.join(out, "summary.json")
-    if os.path.exists(summary_path) and not force:
-        raise InputError([Problem(Location(out), "already holds an inspection", suggestion="use --force to overwrite it")])
     if templates is not None:
         from fazhi.documents.render import search_path
         search_path(templates)  # not a folder: stop before any case is evaluated
-    catalogue = load_rules(source)
-    chosen = load_profile(find_profile(profile, source.folders), catalogue) if profile else None
-    found = discover(list(paths), skip=out)
-    every = []
-    for file in list(found.waiver_files) + list(waivers):  # any error stops the run, with file:line
-        if not os.path.exists(file):
-            raise InputError([Problem(Location(file), "no such waivers file")])
-        every += load_waivers(file, catalogue)
-    for case in found.cases:
-        load_waivers(case_waivers_file(case), catalogue)
-    os.makedirs(out, exist_ok=True)
-    taken: set[str] = set()
-    tasks = [(i, case, slug(case, taken)) for i, case in enumerate(found.cases)]
-    strings = shared_strings(catalogue, chosen, lang)  # before the fork: the workers render with it
-    options = Options(lang, on, chosen, tuple(every), out if documents else None, templates=templates, strings=strings)
-    files = (summary_path, os.path.join(out, "summary.xlsx"), os.path.join(out, "index.html"))
-    with contextlib.ExitStack() as cleanup:
-        inspection = Inspection(catalogue, chosen, lang, on.isoformat(), out)
-        cleanup.callback(inspection.close)
-        book = SummaryBook(inspection, files[1], strings)
-        cleanup.callback(book.abort)  # nothing to do once finished; else no partial summary.xlsx is left
-        in_order = InOrder(book.add, inspection.add)  # the summary drops what it is given: it goes last
-        for done, result in enumerate(run(tasks, catalogue, options, max(jobs, 1)), 1):
-            in_order.add(result)
-            if on_progress is not None:
-                on_progress(done, len(tasks))
-        in_order.close()
-        inspection.finish()
-        inspection.write_json(summary_path)
-        book.finish()
-        write_atomic(files[2], render_dashboard(inspection, templates), force=True)
+    with RunFolder(out, force) as folder:  # locked first (a second run is told it is busy); written beside --out,
+        # swapped in whole at the end; nothing of a failed run is left
+        catalogue = load_rules(source)
+        chosen = load_profile(find_profile(profile, source.folders), catalogue) if profile else None
+        found = discover(list(paths), skip=out)
+        every = []
+        for file in list(found.waiver_files) + list(waivers):  # any error stops the run, with file:line
+            if not os.path.exists(file):
+                raise InputError([Problem(Location(file), "no such waivers file")])
+            every += load_waivers(file, catalogue)
+        for case in found.cases:
+            load_waivers(case_waivers_file(case), catalogue)
+        taken: set[str] = set()
+        tasks = [(i, case, slug(case, taken)) for i, case in enumerate(found.cases)]
+        strings = shared_strings(catalogue, chosen, lang)  # before the fork: the workers render with it
+        work = folder.path
+        options = Options(lang, on, chosen, tuple(every), work if documents else None, templates=templates,
+                          strings=strings)
+        with contextlib.ExitStack() as cleanup:
+            inspection = Inspection(catalogue, chosen, lang, on.isoformat(), work)
+            cleanup.callback(inspection.close)
+            book = SummaryBook(inspection, os.path.join(work, "summary.xlsx"), strings)
+            cleanup.callback(book.abort)  # nothing to do once finished; else no partial summary.xlsx is left
+            in_order = InOrder(book.add, inspection.add)  # the summary drops what it is given: it goes last
+            for done, result in enumerate(run(tasks, catalogue, options, max(jobs, 1)), 1):
+                in_order.add(result)
+                if on_progress is not None:
+                    on_progress(done, len(tasks))
+            in_order.close()
+            inspection.finish()
+            inspection.write_json(os.path.join(work, "summary.json"))
+            book.finish()
+            write_atomic(os.path.join(work, "index.html"), render_dashboard(inspection, templates), force=True)
+        folder.commit()
+    files = tuple(os.path.join(out, name) for name in ("summary.json", "summary.xlsx", "index.html"))
     return InspectResult(inspection, files, os.path.join(out, "districts") if documents else None,
                          tuple(inspection.failed))

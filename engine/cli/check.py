@@ -12,7 +12,7 @@ import click
 from fazhi.app.check import check as run_check
 from fazhi.app.rules import RuleSource, validate as run_validate
 from fazhi.app.verify import verify as run_verify
-from fazhi.cli.options import DATE, EXIT_GAPS, EXIT_OK, FORCE, LANG, PROFILE, RULES, day, emit, refuse_overwrite
+from fazhi.cli.options import FOLLOW, DATE, EXIT_GAPS, EXIT_OK, FORCE, LANG, PROFILE, RULES, day, emit, refuse_overwrite
 from fazhi.render.output import dumps, to_json_data
 from fazhi.render.render_text import manifest_footer, render_markdown, render_text
 
@@ -27,6 +27,7 @@ from fazhi.render.render_text import manifest_footer, render_markdown, render_te
 @click.option("--out", type=click.Path(), help="Write to this file instead of standard output.")
 @FORCE
 @DATE
+@FOLLOW
 @click.option("--memo", "memo_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Last round's memo.json: mark each item closed, open, reopened or unverified (整改销号).")
 def check(case: str, rules: RuleSource, profile: str | None, lang: str, fmt: str, out: str | None,
@@ -68,6 +69,7 @@ def validate(paths: tuple[str, ...]) -> None:
 
 @click.command()
 @click.argument("findings", type=click.Path(exists=True, dir_okay=False))
+@FOLLOW
 def verify(findings: str) -> None:
     """Re-run the inputs recorded in a findings JSON and say whether the findings are identical."""
     result = run_verify(findings)

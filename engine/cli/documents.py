@@ -14,7 +14,7 @@ import click
 
 from fazhi.app import documents as app
 from fazhi.app.rules import RuleSource
-from fazhi.cli.options import DATE, FORCE, LANG, PROFILE, RULES, TEMPLATES, day, refuse_overwrite, write
+from fazhi.cli.options import FOLLOW, DATE, FORCE, LANG, PROFILE, RULES, TEMPLATES, day, refuse_overwrite, write
 
 
 def _common(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -22,7 +22,7 @@ def _common(f: Callable[..., Any]) -> Callable[..., Any]:
         click.argument("case", type=click.Path()),
         RULES, PROFILE, LANG,
         click.option("--out", type=click.Path(), help="The file to write; its extension picks the format [default: Markdown to the terminal]."),
-        FORCE, TEMPLATES, DATE,
+        FORCE, FOLLOW, TEMPLATES, DATE,
         click.option("--memo", "previous", type=click.Path(), metavar="FILE",
                      help="The previous memo.json: mark each of its items closed, open or reopened (整改销号)."),
     ]):

@@ -21,7 +21,7 @@ import click
 from fazhi.app.diff import diff as run_diff
 from fazhi.app.inspect import inspect as run_inspect
 from fazhi.app.rules import RuleSource
-from fazhi.cli.options import DATE, EXIT_ERROR, EXIT_GAPS, EXIT_OK, FORCE, LANG, PROFILE, RULES, TEMPLATES, day, emit
+from fazhi.cli.options import FOLLOW, DATE, EXIT_ERROR, EXIT_GAPS, EXIT_OK, FORCE, LANG, PROFILE, RULES, TEMPLATES, day, emit
 
 
 @click.command()
@@ -41,6 +41,7 @@ from fazhi.cli.options import DATE, EXIT_ERROR, EXIT_GAPS, EXIT_OK, FORCE, LANG,
 @FORCE
 @DATE
 @TEMPLATES
+@FOLLOW
 def inspect(paths: tuple[str, ...], rules: RuleSource, profile: str | None, lang: str, out: str, jobs: int,
             waiver_files: tuple[str, ...], documents: bool, top: int, force: bool, on: Any, templates: str | None) -> None:
     """Evaluate every case under PATHS in parallel; write the summary, the spreadsheet and the dashboard."""
@@ -81,6 +82,7 @@ def run_inspection(paths: list[str], rules: RuleSource | tuple[str, ...], profil
 @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
 @FORCE
 @DATE
+@FOLLOW
 def diff(old: str, new: str, lang: str, fmt: str, out: str | None, force: bool, on: Any) -> None:
     """Findings new, regressed, persisting, resolved, unverified or waived from OLD to NEW, with memo status.
 

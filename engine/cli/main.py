@@ -1,6 +1,8 @@
 """The `fazhi` command: assembles the command modules into one group and maps errors to exit codes.
 
-Exit codes: 0 no gap, 1 at least one gap (or a failing rule test), 2 usage or input error, 3 a bug.
+Exit codes: 0 no gap, 1 at least one gap (or a failing rule test), 2 usage or input error, or an
+operating-system error such as a full disk or a read-only folder (nothing is written then), 3 an
+internal error (a bug in Fazhi: please report it).
 Each command module (check, rules, documents, intake, inspect) is a thin layer over fazhi.app and
 imports only cli/options.py; this module alone imports them.
 """
@@ -11,7 +13,7 @@ import sys
 
 import click
 
-from fazhi.cli import check, documents, inspect, intake, rules, texts
+from fazhi.cli import check, documents, inspect, intake, rules, texts, web
 from fazhi.cli.options import EXIT_ERROR
 from fazhi.errors import FazhiError, InputError
 
@@ -27,6 +29,7 @@ def cli() -> None:
 for command in (check.check, check.validate, check.verify, rules.rules, documents.report, documents.memo,
                 intake.questionnaire, intake.import_, intake.extract, inspect.inspect, inspect.diff):
     cli.add_command(command)
+web.register(cli)  # serve, db, users, import-case, export-case: the web app's commands
 
 
 def main() -> None:
@@ -49,8 +52,23 @@ def main() -> None:
     except BrokenPipeError:  # `fazhi report CASE | head`: the reader has had enough; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
         sys.exit(0)
+    except OSError as exc:  # full disk, read-only folder, name too long: the user's to fix, not a bug
+        from fazhi.errors import os_error_message
+        click.echo(os_error_message(exc, _argv_lang()), err=True)
+        sys.exit(EXIT_ERROR)
     except Exception as exc:  # a bug in Fazhi, not in the input: say so without a traceback
         if os.environ.get("FAZHI_DEBUG"):
             raise
         click.echo(f"internal error: {exc!r} (set FAZHI_DEBUG=1 for details and please report it)", err=True)
         sys.exit(3)
+
+
+def _argv_lang() -> str:
+    """The --lang given, for a message written after the command has ended (Chinese by default)."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return "zh"

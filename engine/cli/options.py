@@ -21,6 +21,15 @@ FORCE = click.option("--force", is_flag=True, help="Overwrite an existing output
 PROFILE = click.option("--profile", help="Assessment profile: a name under rulesets/profiles/ or a YAML path.")
 DATE = click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
                     help="Evaluation date [default: today].")
+
+
+def _follow(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    from fazhi.load.reading import follow_symlinks
+    follow_symlinks(value)
+
+
+FOLLOW = click.option("--follow-symlinks", is_flag=True, expose_value=False, callback=_follow,
+                      help="Read case files that are symlinks to places outside the case folder (refused by default).")
 TEMPLATES = click.option("--templates", "templates", type=click.Path(), metavar="DIR",
                          help="A folder of templates that override the built-in ones (Markdown and HTML).")
 

@@ -56,6 +56,16 @@ ZH: dict[str, dict[str, str]] = {
                 "--waivers": "适用于所有案例的 waivers.yaml（另加案例旁和所给路径下的豁免文件）。",
                 "--documents": "在看板旁写出各区县的差距报告和整改方案。",
                 "--top": "打印排名的行数（0：全部）。"},
+    "serve": {"": "启动网页应用（首次运行时创建实例文件夹和数据库）。", "--host": "监听地址。", "--port": "监听端口。"},
+    "db": {"": "网页应用的数据库。"},
+    "db upgrade": {"": "创建数据库或迁移到最新结构。"},
+    "users": {"": "网页应用的用户。"},
+    "users add": {"": "添加用户（密码在提示时输入，或读取 FAZHI_PASSWORD）。",
+                  "--role": "角色：coordinator、department、inspector 或 admin。",
+                  "--district": "区县名称（coordinator、department）。", "--department": "区县内的部门编号或名称（department）。",
+                  "--region": "地区名称（inspector），如 焦作市。", "--password": "密码。"},
+    "import-case": {"": "把案例文件夹（facts.yaml、verifications.yaml、waivers.yaml、evidence/）加入数据库。"},
+    "export-case": {"": "把一个案例按 cases/ 的格式写成文件夹（即备份）。", "--out": "一个新文件夹。"},
     "diff": {"": "从 OLD 到 NEW 的变化：新增、反弹、持续、已整改、待核验或已豁免的结论，及整改状态。\n\n"
                  "OLD 和 NEW 可以是 `fazhi inspect` 的输出（文件夹或 summary.json）、`fazhi check` 的结论 JSON 或案例文件夹。",
              "--format": "text 供终端阅读，json 供程序读取。", "--out": "写入此文件，而不是输出到终端。"},
@@ -67,6 +77,9 @@ SHARED = {  # options that read the same in every command
     "--rules": "用这些规则集文件或文件夹代替内置目录（可重复）。",
     "--rules-overlay": "在规则集之上叠加自己的规则集文件夹：编号与内置要求相同的替换之，其余为新增（可重复）。",
     "--templates": "覆盖内置模板的模板文件夹（Markdown 和 HTML）。",
+    "--follow-symlinks": "读取指向案例文件夹以外位置的符号链接文件（默认拒绝）。",
+    "--db": "数据库地址（postgresql://…）［默认：实例文件夹中的 SQLite］。",
+    "--instance": "实例文件夹：SQLite 文件、密钥、上传文件［默认：./instance］。",
 }
 
 
