@@ -116,7 +116,7 @@ def extract(report: ReportText, patterns: PatternSet, catalogue: Catalogue, peri
 
 
 # a place name with its parent written before it: 台州市路桥区, 广州市花都区, 重庆市长寿区, 淮北市烈山区
-_PLACE = re.compile(r"(?P<parent>[^\s市州盟]{2,7}?(?:市|自治州|州|盟|地区))(?P<name>[^\s]{2,8}[区县旗市])")
+_PLACE = re.compile(r"(?P<parent>[^\s]{2,7}?(?:市|自治州|州|盟|地区))(?P<name>[^\s]{2,8}[区县旗市])")
 
 
 def split_place(name: str) -> tuple[str | None, str]:
@@ -131,16 +131,22 @@ def split_place(name: str) -> tuple[str | None, str]:
 
 
 def _district(index: "_Index", patterns: Iterable[Pattern], year: int) -> tuple[str | None, str | None]:
-    """The district and, when the same line names it, its parent: from the patterns in their order of
-    trust (the title line, then the signature block, then the salutation)."""
+    """The district, from the first pattern that finds one, in their order of trust (the title line,
+    then a line naming the unit or the signature block, then the salutation); its parent from the
+    first line that writes the same name with a city before it ("天津市静海区人民政府")."""
+    name: str | None = None
     for pattern in patterns:
         for sentence in index.candidates(pattern):
-            m = pattern.regex(year).search(sentence.text)
-            if not m or not m.groupdict().get("value"):
-                continue
-            parent, name = split_place(m.group("value"))
-            return name, m.groupdict().get("parent") or parent
-    return None, None
+            for m in pattern.regex(year).finditer(sentence.text):
+                if not m.groupdict().get("value"):
+                    continue
+                parent, found = split_place(m.group("value"))
+                parent = m.groupdict().get("parent") or parent
+                if name is None:
+                    name = found
+                if found == name and parent:
+                    return name, parent
+    return name, None
 
 
 def _sections(text: str, declared: Iterable[Any], year: int) -> list[tuple[str, int, int]]:
