@@ -19,7 +19,7 @@ SEED = next((p for p in (ROOT.parent / "shared" / "seeds" / "macun-2020-annual-r
                          ROOT.parent.parent / "shared" / "seeds" / "macun-2020-annual-report.txt") if p.exists()),
             ROOT.parent / "shared" / "seeds" / "macun-2020-annual-report.txt")
 MACUN = ROOT / "cases" / "macun-2020"
-RECALL_PINNED = 0.90
+RECALL_PINNED = 0.95  # issue 15: Macun stays at 95% or more
 # Facts the extractor cannot read from the text, and why (docs/intake.md, "What extraction misses").
 KNOWN_MISSES = {
     "annual_report.published_on",  # the publication date is in the web page's address, not in the report
