@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -27,6 +28,11 @@ class Problem:
     message: str
     field: str | None = None
     suggestion: str | None = None
+
+    def __post_init__(self) -> None:
+        # A message may quote the input; whatever quotes it, a problem never carries a whole file
+        # (a facts.yaml linked to /etc/passwd) nor a control character that reaches a terminal.
+        object.__setattr__(self, "message", bounded(self.message))
 
     def __str__(self) -> str:
         text = f"{self.location}: "
@@ -54,6 +60,47 @@ class InputError(FazhiError):
 
 class InferenceError(FazhiError):
     """The inference engine failed; the message says which rule and why."""
+
+
+MAX_MESSAGE = 600
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    """A short, escaped quotation of input text: its first line, at most `limit` characters, as repr."""
+    first = text.split("\n", 1)[0]
+    cut = first[:limit]
+    return repr(cut + ("…" if cut != text else ""))
+
+
+def bounded(message: str) -> str:
+    """A message with control characters escaped, cut at MAX_MESSAGE characters."""
+    message = _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", message)
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"
+
+
+_OS_ERRORS = {  # errno name -> (Chinese, English): what the user can do about it
+    "ENOSPC": ("磁盘已满", "the disk is full"),
+    "EDQUOT": ("磁盘配额已用完", "the disk quota is used up"),
+    "EROFS": ("文件系统是只读的", "the file system is read-only"),
+    "EACCES": ("没有写入权限", "permission denied"),
+    "EPERM": ("操作不被允许", "operation not permitted"),
+    "ENAMETOOLONG": ("文件名或路径过长", "the file name or path is too long"),
+    "EIO": ("磁盘读写出错", "an input/output error of the disk"),
+}
+
+
+def os_error_message(exc: OSError, lang: str = "zh") -> str:
+    """A failure of the operating system (full disk, read-only folder, name too long) as the user reads it;
+    nothing was written, since every output is written aside and renamed into place at the end."""
+    import errno
+    zh, en = _OS_ERRORS.get(errno.errorcode.get(exc.errno or 0, ""), (exc.strerror or "操作系统错误",
+                                                                      exc.strerror or "an operating-system error"))
+    where = exc.filename if exc.filename is not None else ""
+    where = bounded(where.decode("utf-8", "replace") if isinstance(where, bytes) else str(where))
+    if lang == "en":
+        return f"error: {en}{': ' + where if where else ''}. Nothing was written; the previous output is unchanged."
+    return f"错误：{zh}{'：' + where if where else ''}。未写入任何输出，原有输出保持不变。"
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str | None:

@@ -133,10 +133,11 @@ def load_sides(path: str, on: Any = None) -> list[Side]:
     if os.path.isdir(path) or path.endswith((".yaml", ".yml")):
         return [_evaluate(path, on)]
     from fazhi.errors import InputError, Location, Problem
+    from fazhi.load.reading import read_bytes
+    raw = read_bytes(path, what="summary.json or findings JSON")  # regular files only, never past the limit
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError) as exc:
+        data = json.loads(raw.decode("utf-8"))
+    except ValueError as exc:
         raise InputError([Problem(Location(path), f"cannot read: {exc}",
                                   suggestion="give an inspect output folder, its summary.json, a findings JSON or a case")]) from None
     if isinstance(data, dict) and data.get("kind") == "fazhi-inspection":
@@ -152,12 +153,23 @@ def load_sides(path: str, on: Any = None) -> list[Side]:
 
 def _inspected(base: str, data: dict[str, Any], case: dict[str, Any]) -> Side:
     memo = {}
-    memo_file = (case.get("documents") or {}).get("memo_json")
-    if memo_file and os.path.exists(os.path.join(base, memo_file)):
+    memo_file = inside(base, (case.get("documents") or {}).get("memo_json"))
+    if memo_file is not None and os.path.exists(memo_file):
         from fazhi.documents.memo_json import read_memo
-        memo = {item.id: item.status for item in read_memo(os.path.join(base, memo_file)).items}
+        memo = {item.id: item.status for item in read_memo(memo_file).items}
     return side_from_rows(case["district"], case.get("parent"), case.get("period") or 0, case.get("findings", []),
                           data.get("requirements"), memo)
+
+
+def inside(base: str, link: Any) -> str | None:
+    """The memo a summary.json links to, only when it is a relative path inside the inspection folder
+    (no symlink out of it): summary.json is data, and a link to /etc/passwd must not be opened."""
+    if not isinstance(link, str) or not link or os.path.isabs(link) or "\x00" in link:
+        return None
+    path = os.path.normpath(os.path.join(base, link))
+    root = os.path.realpath(base)
+    real = os.path.realpath(path)
+    return path if real.startswith(root.rstrip(os.sep) + os.sep) else None
 
 
 def _evaluate(path: str, on: Any = None) -> Side:

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from fazhi import __version__
 from fazhi.model.catalogue import Catalogue
@@ -17,9 +17,12 @@ from fazhi.model.catalogue import Catalogue
 MANIFEST_VERSION = "1"
 
 
-def file_hash(path: str) -> str:
-    with open(path, "rb") as handle:
-        return "sha256:" + hashlib.sha256(handle.read()).hexdigest()
+def file_hash(path: str, read: Mapping[str, str] | None = None) -> str:
+    """The hash of the bytes the run read (`read`, from reading.record_reads), else of the file now."""
+    if read is not None and os.path.abspath(path) in read:
+        return read[os.path.abspath(path)]
+    from fazhi.load.reading import read_bytes
+    return "sha256:" + hashlib.sha256(read_bytes(path)).hexdigest()
 
 
 def portable(path: str) -> str:
@@ -37,8 +40,9 @@ class RunOptions:
 
 
 def build_manifest(catalogue: Catalogue, facts_path: str, options: RunOptions, profile_path: str | None = None,
-                   extra: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
-    """extra: (role, path) of further inputs read, e.g. ("owners", "cases/x/owners.yaml")."""
+                   extra: Iterable[tuple[str, str]] = (), read: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """extra: (role, path) of further inputs read, e.g. ("owners", "cases/x/owners.yaml"); read: the hashes of
+    the bytes read during the run (reading.record_reads), which a file read later may no longer match."""
     sources_files = sorted({portable(rs.file) for rs in catalogue.rulesets})
     manifest: dict[str, Any] = {
         "manifest_version": MANIFEST_VERSION,
@@ -46,19 +50,19 @@ def build_manifest(catalogue: Catalogue, facts_path: str, options: RunOptions, p
         "evaluated_on": options.evaluated_on.isoformat(),
         "command": {"case": portable(options.case), "rules": [portable(r) for r in options.rules],
                     "profile": options.profile, "lang": options.lang},
-        "rulesets": [{"id": rs.id, "version": rs.version, "file": portable(rs.file), "sha256": file_hash(rs.file)}
+        "rulesets": [{"id": rs.id, "version": rs.version, "file": portable(rs.file), "sha256": file_hash(rs.file, read)}
                      for rs in catalogue.rulesets],
-        "inputs": [{"role": "facts", "file": portable(facts_path), "sha256": file_hash(facts_path)}],
+        "inputs": [{"role": "facts", "file": portable(facts_path), "sha256": file_hash(facts_path, read)}],
     }
     for folder in {os.path.dirname(f) for f in sources_files}:
         shared = os.path.join(folder, "sources.yaml")
         if os.path.exists(shared):
-            manifest["inputs"].append({"role": "sources", "file": portable(shared), "sha256": file_hash(shared)})
+            manifest["inputs"].append({"role": "sources", "file": portable(shared), "sha256": file_hash(shared, read)})
     if profile_path:
-        manifest["inputs"].append({"role": "profile", "file": portable(profile_path), "sha256": file_hash(profile_path)})
+        manifest["inputs"].append({"role": "profile", "file": portable(profile_path), "sha256": file_hash(profile_path, read)})
     for role, path in extra:
         if os.path.exists(path):
-            manifest["inputs"].append({"role": role, "file": portable(path), "sha256": file_hash(path)})
+            manifest["inputs"].append({"role": role, "file": portable(path), "sha256": file_hash(path, read)})
     return manifest
 
 

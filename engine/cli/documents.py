@@ -30,14 +30,14 @@ def output_format(out: str, allowed: tuple[str, ...]) -> str:
 
 def register(group: click.Group) -> None:
     """Add the document commands to the `fazhi` group."""
-    from fazhi.cli.main import FORCE, LANG, PROFILE, RULES  # cli has defined these by the time it calls register()
+    from fazhi.cli.main import FOLLOW, FORCE, LANG, PROFILE, RULES  # cli has defined these by the time it calls register()
 
     def common(f: Callable[..., Any]) -> Callable[..., Any]:
         for option in reversed([
             click.argument("case", type=click.Path()),
             RULES, PROFILE, LANG,
             click.option("--out", required=True, type=click.Path(), help="The file to write; its extension picks the format."),
-            FORCE,
+            FORCE, FOLLOW,
             click.option("--templates", "templates", type=click.Path(), metavar="DIR",
                          help="A folder of templates that override the built-in ones (Markdown and HTML)."),
             click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",

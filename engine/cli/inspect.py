@@ -24,7 +24,7 @@ from fazhi.errors import InputError, Location, Problem
 
 def register(group: click.Group) -> None:
     """Add `inspect` and `diff` to the `fazhi` group."""
-    from fazhi.cli.main import DATE, FORCE, LANG, PROFILE, RULES
+    from fazhi.cli.main import DATE, FOLLOW, FORCE, LANG, PROFILE, RULES
 
     @group.command()
     @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -42,6 +42,7 @@ def register(group: click.Group) -> None:
     @click.option("--top", type=int, default=30, show_default=True, help="Rows of the ranking printed (0: all).")
     @FORCE
     @DATE
+    @FOLLOW
     def inspect(paths: tuple[str, ...], rules: tuple[str, ...], profile: str | None, lang: str, out: str, jobs: int,
                 waiver_files: tuple[str, ...], documents: bool, top: int, force: bool, on: Any) -> None:
         """Evaluate every case under PATHS in parallel; write the summary, the spreadsheet and the dashboard."""
@@ -57,6 +58,7 @@ def register(group: click.Group) -> None:
     @click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
     @FORCE
     @DATE
+    @FOLLOW
     def diff(old: str, new: str, lang: str, fmt: str, out: str | None, force: bool, on: Any) -> None:
         """Findings new, regressed, persisting, resolved, unverified or waived from OLD to NEW, with memo status.
 
@@ -72,6 +74,19 @@ def register(group: click.Group) -> None:
 
 def run_inspection(paths: list[str], rules: tuple[str, ...], profile_name: str | None, lang: str, out: str, jobs: int,
                    waiver_files: tuple[str, ...], documents: bool, top: int, force: bool, on: dt.date) -> int:
+    from fazhi.inspection.outfolder import RunFolder
+    with RunFolder(out, force) as folder:  # locked; written beside --out, swapped in whole at the end
+        code = _inspect_into(folder, paths, rules, profile_name, lang, out, jobs, waiver_files, documents, top, on)
+        folder.commit()
+    summary_path = os.path.join(out, "summary.json")
+    click.echo(f"wrote {summary_path}, {os.path.join(out, 'summary.xlsx')}, {os.path.join(out, 'index.html')}"
+               + (f" and the districts' documents under {os.path.join(out, 'districts')}" if documents else ""),
+               err=True)
+    return code
+
+
+def _inspect_into(folder: Any, paths: list[str], rules: tuple[str, ...], profile_name: str | None, lang: str, out: str,
+                  jobs: int, waiver_files: tuple[str, ...], documents: bool, top: int, on: dt.date) -> int:
     from fazhi.cli.main import default_rules
     from fazhi.inspection.dashboard import render_dashboard
     from fazhi.inspection.discover import discover, slug
@@ -85,9 +100,8 @@ def run_inspection(paths: list[str], rules: tuple[str, ...], profile_name: str |
     from fazhi.load.ruleset_loader import load_catalogue
     from fazhi.checks.waivers import case_waivers_file, load_waivers
 
-    summary_path = os.path.join(out, "summary.json")
-    if os.path.exists(summary_path) and not force:
-        raise InputError([Problem(Location(out), "already holds an inspection", suggestion="use --force to overwrite it")])
+    work = folder.path
+    summary_path = os.path.join(work, "summary.json")
     rule_paths = list(rules) or [default_rules()]
     catalogue = load_catalogue(rule_paths)
     profile = load_profile(find_profile(profile_name, rule_paths), catalogue) if profile_name else None
@@ -99,16 +113,15 @@ def run_inspection(paths: list[str], rules: tuple[str, ...], profile_name: str |
         waivers += load_waivers(file, catalogue)
     for case in found.cases:
         load_waivers(case_waivers_file(case), catalogue)
-    os.makedirs(out, exist_ok=True)
     taken: set[str] = set()
     tasks = [(i, case, slug(case, taken)) for i, case in enumerate(found.cases)]
     strings = shared_strings(catalogue, profile, lang)  # before the fork: the workers render with it
-    options = Options(lang, on, profile, tuple(waivers), out if documents else None, strings=strings)
+    options = Options(lang, on, profile, tuple(waivers), work if documents else None, strings=strings)
     label = f"evaluating {len(tasks)} cases on {min(jobs, len(tasks))} processes"
     with contextlib.ExitStack() as cleanup:
-        inspection = Inspection(catalogue, profile, lang, on.isoformat(), out)
+        inspection = Inspection(catalogue, profile, lang, on.isoformat(), work)
         cleanup.callback(inspection.close)
-        book = SummaryBook(inspection, os.path.join(out, "summary.xlsx"), strings)
+        book = SummaryBook(inspection, os.path.join(work, "summary.xlsx"), strings)
         cleanup.callback(book.abort)  # nothing to do once finished; else no partial summary.xlsx is left
         in_order = InOrder(book.add, inspection.add)  # the summary drops what it is given: it goes last
         with click.progressbar(length=len(tasks), label=label, file=sys.stderr, show_pos=True) as bar:
@@ -119,11 +132,8 @@ def run_inspection(paths: list[str], rules: tuple[str, ...], profile_name: str |
         inspection.finish()
         inspection.write_json(summary_path)
         book.finish()
-        write_atomic(os.path.join(out, "index.html"), render_dashboard(inspection), force=True)
+        write_atomic(os.path.join(work, "index.html"), render_dashboard(inspection), force=True)
         click.echo(render_table(inspection, top), nl=False)
-        click.echo(f"wrote {summary_path}, {os.path.join(out, 'summary.xlsx')}, {os.path.join(out, 'index.html')}"
-                   + (f" and {len(inspection.ok)} districts' documents under {os.path.join(out, 'districts')}" if documents else ""),
-                   err=True)
         for r in inspection.failed:
             click.echo(f"error: {r.path}:\n  " + (r.error or "").replace("\n", "\n  "), err=True)
         if inspection.failed:

@@ -1,6 +1,8 @@
 """The `fazhi` command: thin wrappers that parse options, call the engine and map errors to exit codes.
 
-Exit codes: 0 no gap, 1 at least one gap (or a failing rule test), 2 usage or input error.
+Exit codes: 0 no gap, 1 at least one gap (or a failing rule test), 2 usage or input error, or an
+operating-system error such as a full disk or a read-only folder (nothing is written then), 3 an
+internal error (a bug in Fazhi: please report it).
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from fazhi.model.results import Evaluation
 from fazhi.vocabulary import Verdict
 from fazhi.load.profiles import find_profile, load_profile
 from fazhi.evaluate.scoring import Score, score
-from fazhi.render.output import dumps, to_json_data, write_atomic
+from fazhi.render.output import dumps, findings_document, write_atomic
 from fazhi.render.render_text import manifest_footer, render_markdown, render_text
 from fazhi.load.ruleset_loader import load_catalogue
 from fazhi.render import catalogue_view
@@ -46,6 +48,15 @@ RULES = click.option("--rules", "rules", multiple=True, type=click.Path(), help=
 PROFILE = click.option("--profile", help="Assessment profile: a name under rulesets/profiles/ or a YAML path.")
 
 
+def _follow(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    from fazhi.load.reading import follow_symlinks
+    follow_symlinks(value)
+
+
+FOLLOW = click.option("--follow-symlinks", is_flag=True, expose_value=False, callback=_follow,
+                      help="Read case files that are symlinks to places outside the case folder (refused by default).")
+
+
 DATE = click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="Evaluation date [default: today].")
 
 
@@ -58,24 +69,28 @@ def evaluate_case(catalogue: Catalogue, case: str, profile: str | None, rule_pat
     """
     from fazhi.evaluate.assess import assess
     if profile is None:
-        return assess(Evaluator(catalogue), case, on=on), None, None
+        with Evaluator(catalogue) as evaluator:  # closed: each one holds compiled rules in the engine
+            return assess(evaluator, case, on=on), None, None
     profile_path = find_profile(profile, rule_paths)
     chosen = load_profile(profile_path, catalogue)
     only = [r.id for r in catalogue.requirements if chosen.selects(r.id, r.domain)]
-    evaluation = assess(Evaluator(catalogue), case, only=only, on=on)
+    with Evaluator(catalogue) as evaluator:
+        evaluation = assess(evaluator, case, only=only, on=on)
     return evaluation, score(evaluation, chosen), profile_path
 
 
 def run_check(case: str, rules: tuple[str, ...], profile: str | None, lang: str, on: dt.date,
               memo_file: str | None = None) -> tuple[Evaluation, Score | None, dict[str, Any]]:
     """Evaluate a case and record what the result was computed from."""
+    from fazhi.load.reading import record_reads
     rule_paths = list(rules) or [default_rules()]
-    catalogue = load_catalogue(rule_paths)
-    evaluation, scored, profile_path = evaluate_case(catalogue, case, profile, rule_paths, on)
+    with record_reads() as read:  # the manifest records the hashes of the bytes the result was computed from
+        catalogue = load_catalogue(rule_paths)
+        evaluation, scored, profile_path = evaluate_case(catalogue, case, profile, rule_paths, on)
     options = RunOptions(case, tuple(rules), profile, lang, on)
     from fazhi.evaluate.assess import inputs_beside
     extra = inputs_beside(case) + ([("memo", memo_file)] if memo_file else [])
-    return evaluation, scored, build_manifest(catalogue, facts_file(case), options, profile_path, extra)
+    return evaluation, scored, build_manifest(catalogue, facts_file(case), options, profile_path, extra, read)
 
 
 def _catalogue(rules: tuple[str, ...]) -> Catalogue:
@@ -105,6 +120,7 @@ def cli() -> None:
 @click.option("--out", type=click.Path(), help="Write to this file instead of standard output.")
 @FORCE
 @DATE
+@FOLLOW
 @click.option("--memo", "memo_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Last round's memo.json: mark each item closed, open, reopened or unverified (整改销号).")
 def check(case: str, rules: tuple[str, ...], profile: str | None, lang: str, fmt: str, out: str | None,
@@ -117,11 +133,7 @@ def check(case: str, rules: tuple[str, ...], profile: str | None, lang: str, fmt
         from fazhi.documents.memo_json import progress_from_file
         progress = progress_from_file(evaluation, memo_file)
     if fmt == "json":
-        data = {**to_json_data(evaluation, lang, score), "manifest": manifest}
-        if progress is not None:
-            from fazhi.documents.memo_json import progress_data
-            data["progress"] = progress_data(progress, lang)
-        text = dumps(data)
+        text = dumps(findings_document(evaluation, lang, score, manifest, progress))
     else:
         if fmt == "markdown":
             text = render_markdown(evaluation, lang, score)
@@ -192,6 +204,7 @@ def show_rule(requirement: str, rules: tuple[str, ...], lang: str) -> None:
 
 @cli.command()
 @click.argument("findings", type=click.Path(exists=True, dir_okay=False))
+@FOLLOW
 def verify(findings: str) -> None:
     """Re-run the inputs recorded in a findings JSON and say whether the findings are identical."""
     from fazhi.app.verify import verify_findings
@@ -247,11 +260,26 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:  # full disk, read-only folder, name too long: the user's to fix, not a bug
+        from fazhi.errors import os_error_message
+        click.echo(os_error_message(exc, _argv_lang()), err=True)
+        sys.exit(EXIT_ERROR)
     except Exception as exc:  # a bug in Fazhi, not in the input: say so without a traceback
         if os.environ.get("FAZHI_DEBUG"):
             raise
         click.echo(f"internal error: {exc!r} (set FAZHI_DEBUG=1 for details and please report it)", err=True)
         sys.exit(3)
+
+
+def _argv_lang() -> str:
+    """The --lang given, for a message written after the command has ended (Chinese by default)."""
+    args = sys.argv[1:]
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return "zh"
 
 
 def _register_extensions() -> None:
@@ -262,6 +290,8 @@ def _register_extensions() -> None:
     cli_documents.register(cli)
     cli_intake.register(cli)
     cli_inspect.register(cli)
+    from fazhi.cli import web as cli_web
+    cli_web.register(cli)
 
 
 _register_extensions()

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -108,14 +107,8 @@ ITEM_KEYS = ("id", "requirement", "record", "domain", "title", "severity", "conf
 
 def read_memo(path: str) -> MemoFile:
     """A memo.json written by `fazhi memo`; every problem is an InputError naming file:line."""
-    try:
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            raise InputError([Problem(Location(path), f"larger than {MAX_FILE_BYTES:,} bytes")])
-        with open(path, "rb") as handle:
-            text = decode(handle.read(), path)
-    except OSError as exc:
-        raise InputError([Problem(Location(path), f"cannot read the memo: {exc.strerror}",
-                                  suggestion="give the memo.json that `fazhi memo` wrote")]) from None
+    from fazhi.load.reading import read_bytes
+    text = decode(read_bytes(path, MAX_FILE_BYTES, "memo.json"), path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -15,9 +15,13 @@ from typing import Iterable
 
 from fazhi.evaluate.evaluator import Evaluator
 from fazhi.load.facts_loader import load_case
+from fazhi.load.reading import confine_case
 from fazhi.model.results import Evaluation, Waiver
 from fazhi.checks.verifications import apply_verifications, case_verifications_file, load_verifications
 from fazhi.checks.waivers import apply_waivers, case_waivers_file, load_waivers
+
+
+CASE_FILES = ("facts.yaml", "verifications.yaml", "waivers.yaml", "owners.yaml")
 
 
 def assess(evaluator: Evaluator, case_path: str, only: Iterable[str] | None = None, on: dt.date | None = None,
@@ -25,6 +29,7 @@ def assess(evaluator: Evaluator, case_path: str, only: Iterable[str] | None = No
     """Evaluate the case at `case_path` (a folder or its facts file) as of `on` (default today);
     `details`: as Evaluator.evaluate."""
     catalogue = evaluator.catalogue
+    confine_case(case_path, CASE_FILES)  # no file of the district's that points outside its folder
     case = load_case(case_path, catalogue.facts)
     case = apply_verifications(case, load_verifications(case_verifications_file(case_path), catalogue.facts))
     evaluation = evaluator.evaluate(case, only=only, details=details)

@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import itertools
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import AbstractSet as Set, Any, Iterable, Mapping, NamedTuple
 
@@ -161,6 +162,9 @@ class Evaluator:
         case_kinds = {frame_kind(req, "s") for req in catalogue.requirements}
         case_rules = [rule.id for rule in rules if rule.patterns[0].kind in case_kinds]  # refs are read for records only
         self.engine.load(self.name, rules, names_only=case_rules)
+        # The compiled rules live in the engine (C memory), not in this object: freed by close(), or
+        # when this Evaluator is collected, so a caller that never closes it does not leak them.
+        self._finalizer = weakref.finalize(self, self.engine.unload, self.name)
         self._rule_labels = {rule.id: (rule.requirement, rule.label) for rule in rules}  # what a fired rule decides
         self._data_checks = catalogue.data_checks  # gathered from every fact declaration: once, not per case
         self._plans: dict[str, _Plan] = {}
@@ -169,7 +173,7 @@ class Evaluator:
 
     def close(self) -> None:
         """Free the compiled rules in the engine (for long-running use that builds many evaluators)."""
-        self.engine.unload(self.name)
+        self._finalizer()
 
     def __enter__(self) -> "Evaluator":
         return self

@@ -56,12 +56,19 @@ def discover(paths: list[str], skip: str | None = None) -> Found:
     return Found(tuple(unique), tuple(dict.fromkeys(waivers)))
 
 
+MAX_SLUG_BYTES = 120  # well below the 255 bytes a file name may have, with room for "-N"
+
+
 def slug(case_path: str, taken: set[str]) -> str:
-    """A short, unique folder name for a case's documents: its folder name, numbered when taken."""
+    """A short, unique folder name for a case's documents: its folder name, numbered when taken.
+
+    Only letters, digits, "-", "_" and "." (never leading, so never "." or ".."), at most
+    MAX_SLUG_BYTES of UTF-8 cut at a character: a name stays inside districts/ and fits any file system."""
     base = os.path.basename(os.path.normpath(case_path if os.path.isdir(case_path) else os.path.dirname(facts_file(case_path))))
-    base = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in base) or "case"
+    base = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in base).lstrip(".")
+    base = base.encode("utf-8")[:MAX_SLUG_BYTES].decode("utf-8", "ignore") or "case"
     name, n = base, 2
-    while name in taken:
+    while name.casefold() in taken:  # casefold: distinct on a case-insensitive file system too
         name, n = f"{base}-{n}", n + 1
-    taken.add(name)
+    taken.add(name.casefold())
     return name

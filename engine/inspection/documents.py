@@ -29,7 +29,8 @@ def write_documents(out: str, slug: str, case_path: str, evaluation: Evaluation,
     memo = build_memo(evaluation, options.lang, options.on, load_owners(case_owners_file(case_path)), None, None,
                       score.profile if score is not None else None)
     files = {"report": "report.html", "memo": "memo.html", "memo_json": "memo.json"}
-    write_atomic(os.path.join(folder, files["report"]), render("report", "html", report, options.templates), force=True)
-    write_atomic(os.path.join(folder, files["memo"]), render("memo", "html", memo, options.templates), force=True)
-    write_atomic(os.path.join(folder, files["memo_json"]), dumps_memo(memo, evaluation), force=True)
+    write_atomic(os.path.join(folder, files["report"]), render("report", "html", report, options.templates), force=True,
+                 durable=False)  # the run's folder is synced once, before it is swapped in (outfolder.py)
+    write_atomic(os.path.join(folder, files["memo"]), render("memo", "html", memo, options.templates), force=True, durable=False)
+    write_atomic(os.path.join(folder, files["memo_json"]), dumps_memo(memo, evaluation), force=True, durable=False)
     return {k: f"{FOLDER}/{slug}/{name}" for k, name in files.items()}

@@ -10,10 +10,14 @@ its case's parts of summary.json and summary.xlsx (render.py), so the parent onl
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
+import errno
 import gc
 import multiprocessing
 import os
+import signal
 import time
 import traceback
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -45,9 +49,28 @@ class Options:
 
 _context: dict[str, Any] = {}  # set before the fork; a worker adds its evaluator
 
+# Writing errors that stop the whole run (every case would meet them): they reach the parent, which
+# removes the unfinished run and reports them, instead of becoming one error per case.
+STOPS_RUN = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EIO, errno.ENAMETOOLONG})
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """A worker gets SIGKILL when the inspect process dies (even by kill -9), so none is left orphaned."""
+    parent = _context.get("parent")
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown is all there is
+        return
+    if parent is not None and os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
 
 def _worker_init(freeze: bool = True) -> None:
     from fazhi.evaluate.evaluator import Evaluator
+    if freeze:  # a pool worker (not the parent evaluating with --jobs 1)
+        _die_with_parent()
     _context["evaluator"] = Evaluator(_context["catalogue"])
     if freeze:
         # A pool worker keeps all it holds now (catalogue, compiled rules, shared strings) to its end; frozen,
@@ -80,6 +103,10 @@ def run_case(index: int, path: str, slug: str) -> CaseResult:
         return render(result, options.strings)  # inside the try: a failure here too is the case's error
     except FazhiError as exc:
         result = CaseResult(index, path, slug, error=str(exc))
+    except OSError as exc:
+        if exc.errno in STOPS_RUN:
+            raise
+        result = CaseResult(index, path, slug, error=f"{exc.strerror}: {exc.filename}")
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the other cases
         detail = traceback.format_exc() if os.environ.get("FAZHI_DEBUG") else ""
         result = CaseResult(index, path, slug, error=f"internal error: {exc!r} {detail}".strip())
@@ -91,7 +118,7 @@ def run(tasks: list[Task], catalogue: Catalogue, options: Options, jobs: int,
         on_result: Callable[[CaseResult], None] | None = None) -> Iterator[CaseResult]:
     """Every task's result, in the order they finish."""
     _context.clear()
-    _context.update(catalogue=catalogue, options=options)
+    _context.update(catalogue=catalogue, options=options, parent=os.getpid())
     if jobs <= 1 or len(tasks) <= 1:
         _worker_init(freeze=False)  # this process may go on after the run: frozen objects are never freed
         for task in tasks:
@@ -123,8 +150,12 @@ def _round(batches: list[list[Task]], jobs: int, unfinished: list[Task]) -> Iter
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init) as pool:
         futures: dict[Future[list[CaseResult]], list[Task]] = {pool.submit(_run_batch, b): b for b in batches}
-        for future in as_completed(futures):
-            try:
-                yield from future.result()
-            except BrokenProcessPool:  # a worker died: every unfinished batch lands here
-                unfinished.extend(futures[future])
+        try:
+            for future in as_completed(futures):
+                try:
+                    yield from future.result()
+                except BrokenProcessPool:  # a worker died: every unfinished batch lands here
+                    unfinished.extend(futures[future])
+        except BaseException:  # the run stops (a full disk, an interrupt): the batches not started never start
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise

@@ -70,12 +70,8 @@ def read_report(path: str, lang: str = "zh") -> ReportText:
     try:
         if os.path.isdir(file):
             raise InputError([Problem(Location(file), t(lang, "是文件夹，应为报告的文本文件", "is a directory, expected the report's text file"))])
-        size = os.path.getsize(file)
-        if size > MAX_REPORT_BYTES:
-            raise InputError([Problem(Location(file), t(lang, f"文件有{size:,}字节，上限为{MAX_REPORT_BYTES:,}",
-                                                        f"file is {size:,} bytes; the limit is {MAX_REPORT_BYTES:,}"))])
-        with open(file, "rb") as handle:
-            raw = handle.read()
+        from fazhi.load.reading import read_bytes
+        raw = read_bytes(file, MAX_REPORT_BYTES, "report text file")  # regular files only, never past the limit
     except FileNotFoundError:
         raise InputError([Problem(Location(file), t(lang, "文件不存在", "no such file"))]) from None
     except OSError as exc:

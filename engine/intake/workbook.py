@@ -6,6 +6,7 @@ finds at a path of the facts structure is reported at sheet!cell.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import os
 import zipfile
@@ -46,14 +47,12 @@ class Cells:
 def open_workbook(path: str, lang: str = "zh") -> Any:
     """The workbook, or an InputError saying why it cannot be read (size, zip bomb, not .xlsx)."""
     from openpyxl import load_workbook
-    if not os.path.isfile(path):
+    if not os.path.lexists(path):
         raise InputError([Problem(Location(path), t(lang, "文件不存在", "no such file"))])
-    size = os.path.getsize(path)
-    if size > MAX_FILE_BYTES:
-        raise InputError([Problem(Location(path), t(lang, f"文件有{size:,}字节，上限为{MAX_FILE_BYTES:,}",
-                                                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"))])
+    from fazhi.load.reading import read_bytes
+    content = io.BytesIO(read_bytes(path, MAX_FILE_BYTES, "workbook"))  # regular files only, never past the limit
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(content) as z:
             unzipped = sum(i.file_size for i in z.infolist())
     except (zipfile.BadZipFile, OSError):
         hint = t(lang, "请用Excel或WPS另存为.xlsx；不读取.xls和.csv", "save it from Excel or WPS as .xlsx; .xls and .csv are not read")
@@ -65,7 +64,7 @@ def open_workbook(path: str, lang: str = "zh") -> Any:
         raise InputError([Problem(Location(path), t(lang, f"工作簿解压后有{unzipped:,}字节，上限为{MAX_UNZIPPED:,}",
                                                     f"the workbook unpacks to {unzipped:,} bytes; the limit is {MAX_UNZIPPED:,}"))])
     try:
-        return load_workbook(path, data_only=True)
+        return load_workbook(content, data_only=True)
     except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds on a damaged file; each is the user's
         raise InputError([Problem(Location(path), t(lang, "无法读取工作簿：", "cannot read the workbook: ") + str(exc),
                                   suggestion=t(lang, "请用Excel或WPS打开后重新保存为.xlsx",

@@ -10,6 +10,7 @@ import math
 import os
 import re
 import unicodedata
+import weakref
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
@@ -155,22 +156,30 @@ class _Plan:
         self.names = [f.name for f in spec.fields]
 
 
-# id(spec) -> (spec, plan): keyed by id, as hashing a FactSpec hashes all it holds; the spec is kept
-# with its plan so that its id is not reused while the entry is there. Specs are immutable; the limits
-# (MAX_TEXT for choices, MAX_MAGNITUDE, MAX_DIGITS) are read when a plan is made.
-_PLANS: dict[int, tuple[FactSpec, _Plan]] = {}
+# id(spec) -> (weak reference to the spec, plan): keyed by id, as hashing a FactSpec hashes all it
+# holds. The entry goes when its spec is collected, so a program that loads many catalogues (the
+# Python API, called again and again) keeps no plans of catalogues it dropped. Specs are immutable;
+# the limits (MAX_TEXT for choices, MAX_MAGNITUDE, MAX_DIGITS) are read when a plan is made.
+_PLANS: dict[int, tuple[weakref.ref[FactSpec], _Plan]] = {}
 _PLANS_LIMIT = 10_000
 
 
 def _plan(spec: FactSpec) -> _Plan:
     hit = _PLANS.get(id(spec))
-    if hit is not None and hit[0] is spec:
+    if hit is not None and hit[0]() is spec:
         return hit[1]
     if len(_PLANS) >= _PLANS_LIMIT:
         _PLANS.clear()
     plan = _Plan(spec)
-    _PLANS[id(spec)] = (spec, plan)
+    key = id(spec)
+    _PLANS[key] = (weakref.ref(spec, lambda ref, key=key: _forget(key, ref)), plan)
     return plan
+
+
+def _forget(key: int, ref: weakref.ref[FactSpec]) -> None:
+    entry = _PLANS.get(key)
+    if entry is not None and entry[0] is ref:  # not a newer spec that took the same id
+        del _PLANS[key]
 
 
 def _where(doc: Document, path: Path) -> Location:

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, Iterable, TypeVar
 
-from fazhi.errors import Problem, did_you_mean
+from fazhi.errors import Problem, did_you_mean, excerpt
 from fazhi.vocabulary import Text
 from fazhi.load.yamlio import Document, Path
 
@@ -98,7 +98,7 @@ class Reader:
             return value.date()
         if isinstance(value, dt.date):
             return value
-        self.problem(path, f"expected a date YYYY-MM-DD, got {value!r}")
+        self.problem(path, f"expected a date YYYY-MM-DD, got {_quoted(value)}")
         return None
 
     def integer(self, path: Path, optional: bool = True, minimum: int | None = None) -> int | None:
@@ -108,7 +108,7 @@ class Reader:
                 self.problem(path, "missing")
             return None
         if not isinstance(value, int) or isinstance(value, bool):
-            self.problem(path, f"expected a whole number, got {value!r}")
+            self.problem(path, f"expected a whole number, got {_quoted(value)}")
             return None
         if minimum is not None and value < minimum:
             self.problem(path, f"must be at least {minimum}")
@@ -120,7 +120,7 @@ class Reader:
             return None
         number = to_decimal(value)
         if number is None:
-            self.problem(path, f"expected a number, got {value!r}")
+            self.problem(path, f"expected a number, got {_quoted(value)}")
         return number
 
     def enum(self, path: Path, enum: type[E], optional: bool = False) -> E | None:
@@ -162,7 +162,12 @@ def _kind(value: Any) -> str:
         return "nothing"
     if value is None:
         return "an empty value"
-    return {dict: "a mapping", list: "a list", str: f"text {value!r}", bool: f"{value}"}.get(type(value), repr(value))
+    return {dict: "a mapping", list: "a list", str: f"text {_quoted(value)}", bool: f"{value}"}.get(type(value), _quoted(value))
+
+
+def _quoted(value: Any) -> str:
+    """A value in a message: a short excerpt, never a whole file that happened to parse as one text."""
+    return excerpt(value) if isinstance(value, str) else excerpt(repr(value))[1:-1]
 
 
 def _dotted(path: Path) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from fazhi.errors import InputError, Location, Problem
+from fazhi.load.reading import read_bytes
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
@@ -558,15 +559,4 @@ def load_text(text: str, file: str) -> Document:
 
 def load_file(path: str | os.PathLike[str]) -> Document:
     file = str(path)
-    try:
-        size = os.path.getsize(file)
-        if size > MAX_FILE_BYTES:
-            raise InputError([Problem(Location(file), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                                      suggestion="split the case or remove embedded documents")])
-        with open(file, "rb") as handle:
-            raw = handle.read()
-    except IsADirectoryError:
-        raise InputError([Problem(Location(file), "is a directory, expected a YAML file")]) from None
-    except OSError as exc:
-        raise InputError([Problem(Location(file), f"cannot read: {exc.strerror}")]) from None
-    return load_text(decode(raw, file), file)
+    return load_text(decode(read_bytes(file, MAX_FILE_BYTES, "YAML file"), file), file)

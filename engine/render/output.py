@@ -63,6 +63,16 @@ def to_json_data(evaluation: Evaluation, lang: str, score: Any = None) -> dict[s
     return data
 
 
+def findings_document(evaluation: Evaluation, lang: str, score: Any, manifest: dict[str, Any],
+                      progress: Any = None) -> dict[str, Any]:
+    """What `fazhi check --format json` writes, built in one place so that `fazhi verify` re-creates it exactly."""
+    data = {**to_json_data(evaluation, lang, score), "manifest": manifest}
+    if progress is not None:
+        from fazhi.documents.memo_json import progress_data
+        data["progress"] = progress_data(progress, lang)
+    return data
+
+
 def finding_data(f: Finding, lang: str) -> dict[str, Any]:
     data = {
         "requirement": f.requirement,
@@ -141,29 +151,57 @@ def dumps(data: Any) -> str:
 
 
 @contextlib.contextmanager
-def atomic_file(path: str, force: bool = False) -> Iterator[BinaryIO]:
+def atomic_file(path: str, force: bool = False, durable: bool = True) -> Iterator[BinaryIO]:
     """A file that appears at `path` only when the block completes: a temporary file, then a rename.
 
     A failed run never leaves a partial file, and an existing file is not replaced without `force`.
+    `durable`: synced to disk before the rename (off for the many files of an inspection, which syncs
+    its whole folder once before swapping it in).
     """
-    if os.path.exists(path) and not force:
+    if os.path.lexists(path) and not force:
         raise OutputExists(f"{path}: already exists; use --force to overwrite")
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
+    try:
+        kept = os.stat(path).st_mode & 0o7777 if os.path.isfile(path) else None  # --force keeps the target's mode
+    except OSError:
+        kept = None
     fd, tmp = tempfile.mkstemp(prefix=".fazhi-", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
-        readable(tmp)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())  # on disk before the rename publishes it: a crash leaves old or new, not empty
+        if kept is None:
+            readable(tmp)
+        else:
+            os.chmod(tmp, kept)
         os.replace(tmp, path)
+        if durable:
+            sync_folder(directory)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
 
 
-def write_atomic(path: str, content: str | bytes, force: bool = False) -> None:
-    with atomic_file(path, force) as handle:
+def sync_folder(directory: str) -> None:
+    """The folder's entries on disk (a rename is durable only once its folder is synced)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return  # a platform or file system without folder handles
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: str, content: str | bytes, force: bool = False, durable: bool = True) -> None:
+    with atomic_file(path, force, durable) as handle:
         handle.write(content.encode("utf-8") if isinstance(content, str) else content)
 
 

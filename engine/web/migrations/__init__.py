@@ -1,0 +1,1 @@
+"""Alembic migrations of the web database, shipped inside the package (`fazhi db upgrade`)."""

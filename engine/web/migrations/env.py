@@ -1,0 +1,11 @@
+"""Alembic environment: the connection comes from fazhi.web.db.upgrade (config.attributes)."""
+from __future__ import annotations
+
+from alembic import context
+
+from fazhi.web.models import Base
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

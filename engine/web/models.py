@@ -1,0 +1,176 @@
+"""The database: regions → districts → departments; a case (district, period) → facts, verifications,
+waivers, uploads; users; the append-only audit log.
+
+A fact's value is kept in the JSON form of engine_bridge.encode_value (dates and decimals as text), so
+the same value comes back on every database and goes out to facts.yaml unchanged.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ROLES = ("coordinator", "department", "inspector", "admin")
+CASE_OPEN, CASE_SUBMITTED = "open", "submitted"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Region(Base):
+    __tablename__ = "region"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class District(Base):
+    __tablename__ = "district"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    level: Mapped[str | None] = mapped_column(String(100))
+    parent: Mapped[str | None] = mapped_column(String(200))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    region: Mapped[Region | None] = relationship()
+    departments: Mapped[list["Department"]] = relationship(back_populates="district", order_by="Department.id")
+
+
+class Department(Base):
+    """An enforcement body or other unit of a district; `domains` are the questionnaire domains it fills."""
+
+    __tablename__ = "department"
+    __table_args__ = (UniqueConstraint("district_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"))
+    code: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(100), default="行政执法机关")
+    domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    district: Mapped[District] = relationship(back_populates="departments")
+
+
+class Case(Base):
+    """One district's self-assessment for one period; submitting locks it."""
+
+    __tablename__ = "case"
+    __table_args__ = (UniqueConstraint("district_id", "period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(ForeignKey("district.id"))
+    period: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=CASE_OPEN)
+    submitted_on: Mapped[dt.date | None] = mapped_column(Date)
+    submitted_by: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    district: Mapped[District] = relationship()
+
+
+class DepartmentProgress(Base):
+    """A department's own submission of its part of a case (未报送 until then)."""
+
+    __tablename__ = "department_progress"
+    __table_args__ = (UniqueConstraint("case_id", "department_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Fact(Base):
+    """One fact of a case: its value (or records) and evidence; `version` guards against stale saves."""
+
+    __tablename__ = "fact"
+    __table_args__ = (UniqueConstraint("case_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    value: Mapped[Any] = mapped_column(JSON)  # None: stated as unknown (kept so the version chain stays)
+    evidence: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Verification(Base):
+    """An inspector's check (verifications.yaml): the verified value replaces the claim, which stays."""
+
+    __tablename__ = "verification"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    fact: Mapped[str] = mapped_column(String(200))
+    record: Mapped[str | None] = mapped_column(String(200))
+    field: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[Any] = mapped_column(JSON)
+    inspector: Mapped[str] = mapped_column(String(200))
+    date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Waiver(Base):
+    """A requested exception; only an approved one reaches waivers.yaml and the evaluation."""
+
+    __tablename__ = "waiver"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    requirement: Mapped[str] = mapped_column(String(100))
+    record: Mapped[str | None] = mapped_column(String(200))
+    justification: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_by_user: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_by_user: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    expires: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending, approved, rejected
+
+
+class Upload(Base):
+    """An evidence file: stored outside anything served statically, under its sha256."""
+
+    __tablename__ = "upload"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    fact: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(10))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    evidence_date: Mapped[dt.date | None] = mapped_column(Date)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    uploaded_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class User(Base):
+    __tablename__ = "user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditEntry(Base):
+    """Append-only (the migration adds triggers that refuse UPDATE and DELETE on both databases)."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    user: Mapped[str] = mapped_column(String(100))
+    department: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str | None] = mapped_column(String(300))
+    before: Mapped[Any] = mapped_column(JSON)
+    after: Mapped[Any] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
