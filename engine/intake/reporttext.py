@@ -122,7 +122,7 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # How much of a report the text holds. A whole annual report runs to several thousand characters and
 # ends with a full stop or with its signature and date; a text that stops mid-sentence, or that is a
 # page's opening only, may lack parts that the report has, so what is not found there is unknown.
-MIN_WHOLE_REPORT = 2000  # characters; the shortest whole county report seen (Macun 2020) has about 3,700
+MIN_WHOLE_REPORT = 2000  # characters; the shortest whole county report seen (Macun 2020) has about 3,950
 _HEADING = re.compile(r"^[ \t　]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])", re.MULTILINE)
 _CLEAN_END = re.compile(r"(?:[。！？!?；;”’」』）)]|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零○一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日"
                         r"|\d{4}-\d{1,2}-\d{1,2}|人民政府|[区县旗市]委)$")
