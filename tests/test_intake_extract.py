@@ -14,9 +14,12 @@ from helpers import ROOT, run_fazhi
 
 from fazhi.load.facts_loader import load_case
 
-SEED = ROOT.parent / "shared" / "seeds" / "macun-2020-annual-report.txt"
+# the seed lives in ../shared/seeds of the checkout (in a worktree under /work/wt, one level further up)
+SEED = next((p for p in (ROOT.parent / "shared" / "seeds" / "macun-2020-annual-report.txt",
+                         ROOT.parent.parent / "shared" / "seeds" / "macun-2020-annual-report.txt") if p.exists()),
+            ROOT.parent / "shared" / "seeds" / "macun-2020-annual-report.txt")
 MACUN = ROOT / "cases" / "macun-2020"
-RECALL_PINNED = 0.90
+RECALL_PINNED = 0.95  # issue 15: Macun stays at 95% or more
 # Facts the extractor cannot read from the text, and why (docs/intake.md, "What extraction misses").
 KNOWN_MISSES = {
     "annual_report.published_on",  # the publication date is in the web page's address, not in the report
@@ -196,4 +199,4 @@ def test_a_report_laid_out_by_headings(fazhi, tmp_path, catalogue):
     assert value["transparency.active_items_published"] == 3500
     assert len(value["transparency.requests"]) == 15 and all(r.fields["replied"] for r in value["transparency.requests"])
     assert value["three_systems.records.complete"] is False and value["transparency.active_disclosure_timely"] is False
-    assert "not found" not in stdout
+    assert ": not found" not in stdout  # every part is found (the made-up text is short, hence flagged)

@@ -62,10 +62,27 @@ def _level(name: str | None) -> str | None:
     return name[-1] if name and name[-1] in "区县旗市" else None
 
 
+def coverage_lines(x: Extraction, lang: str) -> list[str]:
+    """How much text the extractor saw, and the warning when it seems cut off."""
+    c = x.coverage
+    if c is None:
+        return []
+    lines = [t(lang, f"读取正文{c.characters}字，找到标题{c.headings}个；" + ("结尾完整" if c.ends_cleanly else "结尾在句中断开"),
+               f"read {c.characters} characters of text, {c.headings} headings; "
+               + ("it ends cleanly" if c.ends_cleanly else "it stops mid-sentence"))]
+    if c.truncated:
+        why = t(lang, "文字过短，不像完整的年度报告" if c.reason == "short" else "结尾在句中断开",
+                "too short for a whole annual report" if c.reason == "short" else "the text stops mid-sentence")
+        lines.append(t(lang, f"注意：正文可能不完整，未找到的项目未填写（{why}）",
+                       f"NOTE: the text may be incomplete; what was not found is left out, not answered no ({why})"))
+    return lines
+
+
 def summary_lines(x: Extraction, lang: str) -> list[str]:
     """The five parts of 第二十五条 with the heading or sentence that shows each, and the date vs 3月1日."""
     lines = [t(lang, f"{x.district or '?'}，{x.period}年度；提出{len(x.proposals)}项事实，均须人工确认。",
                f"{x.district or '?'}, {x.period}; {len(x.proposals)} facts proposed, each to be confirmed.")]
+    lines += coverage_lines(x, lang)
     if x.parts:
         lines.append(t(lang, "年度报告应有的五项内容（督察工作规定第二十五条）：",
                        "The five parts an annual report must have (DUCHA-2019 art. 25):"))
@@ -73,6 +90,8 @@ def summary_lines(x: Extraction, lang: str) -> list[str]:
             p = part.proposal
             if p is None:
                 state, where = t(lang, "未找到", "not found"), ""
+                if x.coverage is not None and x.coverage.truncated:
+                    state = t(lang, "未找到（未填写）", "not found (left out)")
             else:
                 state = t(lang, "有", "present") if p.value is True else t(lang, "无", "absent")
                 where = _where(p, lang)

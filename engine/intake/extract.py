@@ -22,7 +22,7 @@ from fazhi.load.yamlio import Document
 from fazhi.intake.messages import t
 from fazhi.intake.numbers import UNIT, Quantity, parse_date, parse_quantity
 from fazhi.intake.patterns import NO_VALUE, FactRules, Pattern, PatternSet, compiled
-from fazhi.intake.reporttext import ReportText, Sentence
+from fazhi.intake.reporttext import Coverage, ReportText, Sentence, coverage
 
 _SCRATCH = Document("<extract>", None)
 _UNIT = re.compile(UNIT)
@@ -73,6 +73,7 @@ class Extraction:
     proposals: dict[str, Proposal]
     parts: tuple[PartResult, ...]
     deadline: DeadlineResult | None
+    coverage: Coverage | None = None
 
 
 def extract(report: ReportText, patterns: PatternSet, catalogue: Catalogue, period: int | None = None,
@@ -87,14 +88,22 @@ def extract(report: ReportText, patterns: PatternSet, catalogue: Catalogue, peri
                                   suggestion=t(lang, "请用 --period 给出，如 --period 2020", "give it with --period, e.g. --period 2020"))])
     sections = _sections(report.text, rules.sections, period)
     index = _Index(report.sentences, sections)
+    seen = coverage(report)
+    found_district, found_parent = _district(index, rules.district, period)
     if district is None:
-        found = _first(index, rules.district, period)
-        district = found[1] if found else None
-    found = _first(index, rules.parent, period)
-    parent = found[1] if found else None
+        district = found_district
+    elif found_parent and found_district != split_place(district)[1]:
+        found_parent = None  # the parent read belongs to another name than the one given
+    if district is not None:
+        given_parent, district = split_place(district)
+        found_parent = found_parent or given_parent
+    parent = found_parent
+    if parent is None:
+        found = _first(index, rules.parent, period)
+        parent = found[1] if found else None
     proposals: dict[str, Proposal] = {}
     for key, fact_rules in patterns.facts.items():
-        proposal = _propose(index, fact_rules, catalogue.facts[key], period)
+        proposal = _propose(index, fact_rules, catalogue.facts[key], period, use_absent=not seen.truncated)
         if proposal is not None:
             proposals[key] = proposal
     parts = tuple(PartResult(k, catalogue.facts[k].label, proposals.get(k)) for k in rules.parts)
@@ -103,7 +112,41 @@ def extract(report: ReportText, patterns: PatternSet, catalogue: Catalogue, peri
         due = dt.date(period + 1, rules.deadline_month, rules.deadline_day)
         deadline = DeadlineResult(rules.deadline_fact, catalogue.facts[rules.deadline_fact].label, rules.deadline_basis,
                                   due, proposals.get(rules.deadline_fact))
-    return Extraction(report, period, district, parent, tuple(sections), proposals, parts, deadline)
+    return Extraction(report, period, district, parent, tuple(sections), proposals, parts, deadline, seen)
+
+
+# a place name with its parent written before it: 台州市路桥区, 广州市花都区, 重庆市长寿区, 淮北市烈山区
+_PLACE = re.compile(r"(?P<parent>[^\s]{2,7}?(?:市|自治州|州|盟|地区))(?P<name>[^\s]{2,8}[区县旗市])")
+
+
+def split_place(name: str) -> tuple[str | None, str]:
+    """'台州市路桥区' -> ('台州市', '路桥区'); a name without a parent before it is kept whole.
+
+    The name after the split keeps at least two characters, so 沙市区 and 市中区 stay whole.
+    """
+    m = _PLACE.fullmatch(name.strip())
+    if m is None:
+        return None, name.strip()
+    return m.group("parent"), m.group("name")
+
+
+def _district(index: "_Index", patterns: Iterable[Pattern], year: int) -> tuple[str | None, str | None]:
+    """The district, from the first pattern that finds one, in their order of trust (the title line,
+    then a line naming the unit or the signature block, then the salutation); its parent from the
+    first line that writes the same name with a city before it ("天津市静海区人民政府")."""
+    name: str | None = None
+    for pattern in patterns:
+        for sentence in index.candidates(pattern):
+            for m in pattern.regex(year).finditer(sentence.text):
+                if not m.groupdict().get("value"):
+                    continue
+                parent, found = split_place(m.group("value"))
+                parent = m.groupdict().get("parent") or parent
+                if name is None:
+                    name = found
+                if found == name and parent:
+                    return name, parent
+    return name, None
 
 
 def _sections(text: str, declared: Iterable[Any], year: int) -> list[tuple[str, int, int]]:
@@ -171,7 +214,9 @@ def _first(index: _Index, patterns: Iterable[Pattern], year: int) -> tuple[Sente
     return None
 
 
-def _propose(index: _Index, rules: FactRules, spec: FactSpec, year: int) -> Proposal | None:
+def _propose(index: _Index, rules: FactRules, spec: FactSpec, year: int, use_absent: bool = True) -> Proposal | None:
+    """The first pattern that matches; else the rules' `absent` value, but only for a text that seems
+    whole (use_absent): in a cut-off text, what is not found may be in the missing part."""
     for pattern in rules.patterns:
         for sentence in index.candidates(pattern):
             m = pattern.regex(year).search(sentence.text)
@@ -188,7 +233,7 @@ def _propose(index: _Index, rules: FactRules, spec: FactSpec, year: int) -> Prop
             value = typed(_with_unit(m, sentence.text, spec.type), spec.type, spec.choices, spec.minimum, spec.maximum)
             if value is not None:
                 return Proposal(spec.key, value[0], sentence, value[1], note, m.group(0))
-    if rules.absent is not NO_VALUE:
+    if rules.absent is not NO_VALUE and use_absent:
         return Proposal(spec.key, rules.absent, None)
     return None
 

@@ -117,3 +117,33 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
         pieces.append((start, start + cut))
         start += cut
     return pieces + [(start, end)]
+
+
+# How much of a report the text holds. A whole annual report runs to several thousand characters and
+# ends with a full stop or with its signature and date; a text that stops mid-sentence, or that is a
+# page's opening only, may lack parts that the report has, so what is not found there is unknown.
+MIN_WHOLE_REPORT = 2000  # characters; the shortest whole county report seen (Macun 2020) has about 3,950
+_HEADING = re.compile(r"^[ \t　]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])", re.MULTILINE)
+_CLEAN_END = re.compile(r"(?:[。！？!?；;”’」』）)]|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零○一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日"
+                        r"|\d{4}-\d{1,2}-\d{1,2}|人民政府|[区县旗市]委)$")
+_CUT_MARK = re.compile(r"(?:…|\.\.\.|（略）|\(略\))$")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the extractor saw: characters, headings, and whether the text seems cut off (and why)."""
+
+    characters: int
+    headings: int
+    ends_cleanly: bool
+    truncated: bool
+    reason: str = ""  # "short" | "cut" | "" when whole
+
+
+def coverage(report: ReportText) -> Coverage:
+    text = report.text.rstrip()
+    characters = len("".join(text.split()))
+    last = text.rsplit("\n", 1)[-1].strip()
+    ends_cleanly = bool(_CLEAN_END.search(last)) and not _CUT_MARK.search(last)
+    reason = "cut" if not ends_cleanly else "short" if characters < MIN_WHOLE_REPORT else ""
+    return Coverage(characters, len(_HEADING.findall(report.text)), ends_cleanly, bool(reason), reason)
