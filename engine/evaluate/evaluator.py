@@ -367,8 +367,10 @@ class Evaluator:
         uses = ()
         if details:
             uses = _fact_uses(self.catalogue, req, case, values, record, _var_tiers(req, case, values, record), doubt)
-            if outcome.met is not None:
-                uses += _met_records(req, case, self._plan(req), *outcome.met)
+            if outcome.met is not None:  # each record's computed value, in place of "not given"
+                computed = {u.key: u for u in _met_records(req, case, self._plan(req), *outcome.met)}
+                if computed:
+                    uses = tuple(computed.get(u.key, u) for u in uses)
         message = _message(self.catalogue, req, wording, case, outcome, values)
         if doubt and outcome.verdict is Verdict.INSUFFICIENT:
             message = _doubted(req, record, doubt) or message
