@@ -27,6 +27,8 @@ CHILD = r"""
 import importlib.util, json, sys, time
 from pathlib import Path
 tree, cases = Path(sys.argv[1]), Path(sys.argv[2])
+# the editable install's finder maps every fazhi.* name to its own checkout: leave it out
+sys.meta_path = [f for f in sys.meta_path if "editable" not in getattr(f, "__module__", "") + repr(f)]
 spec = importlib.util.spec_from_file_location("fazhi", tree / "engine" / "__init__.py",
                                               submodule_search_locations=[str(tree / "engine")])
 module = importlib.util.module_from_spec(spec)
@@ -45,6 +47,7 @@ for p in paths:
     e = evaluator.evaluate(load_case(p, catalogue.facts))
     findings += len(e.findings)
     quality += len(e.data_quality)
+assert module.__file__.startswith(str(tree)) and sys.modules["fazhi.evaluate.evaluator"].__file__.startswith(str(tree))
 print(json.dumps({"seconds": time.perf_counter() - start, "districts": len(paths), "findings": findings,
                   "data_quality": quality}))
 """
