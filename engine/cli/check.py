@@ -1,6 +1,7 @@
 """`fazhi check`, `fazhi validate` and `fazhi verify`: one case, the rulesets, a recorded result.
 
-Exit codes: 0 no gap (or valid, or identical), 1 at least one gap (or different), 2 usage or input error.
+Exit codes: 0 no gap (or valid, or identical), 1 at least one gap or data-quality finding (or different), 2 usage
+or input error.
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def check(case: str, rules: RuleSource, profile: str | None, lang: str, fmt: str
         if fmt == "markdown":
             text += manifest_footer(result.manifest, lang)
     emit(text, out, force)
-    sys.exit(EXIT_GAPS if result.has_gaps else EXIT_OK)
+    sys.exit(EXIT_GAPS if result.has_gaps or result.has_data_quality else EXIT_OK)  # doubtful data is not "no gap"
 
 
 @click.command()

@@ -1,6 +1,6 @@
 """The `fazhi` command: assembles the command modules into one group and maps errors to exit codes.
 
-Exit codes: 0 no gap, 1 at least one gap (or a failing rule test), 2 usage or input error, or an
+Exit codes: 0 no gap, 1 at least one gap or data-quality finding (or a failing rule test), 2 usage or input error, or an
 operating-system error such as a full disk or a read-only folder (nothing is written then), 3 an
 internal error (a bug in Fazhi: please report it).
 Each command module (check, rules, documents, intake, inspect) is a thin layer over fazhi.app and

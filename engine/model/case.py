@@ -77,3 +77,4 @@ class Case:
     submitted_on: dt.date | None = None
     submitted_by: str | None = None
     file: str | None = None
+    period_location: Location | None = field(default=None, compare=False)  # where the period is written

@@ -44,6 +44,8 @@ def render_text(evaluation: Evaluation, lang: str, color: bool, score: Any = Non
     data = summary(evaluation)
     counts = data["counts"]
     lines.append(counts_line(evaluation, counts, lang))
+    if data["data_quality"]:
+        lines.append(data_quality_count(evaluation, lang))
     if data["met_unverified"]:
         lines.append(f"met but resting on unverified facts: {data['met_unverified']}" if lang == "en"
                      else f"符合但所依事实未经核验：{data['met_unverified']}")
@@ -107,6 +109,15 @@ def verification_note(u: Any, lang: str) -> str:
     return f"已核验：{u.label.zh}为{u.display.zh}（原填报{claimed}），核验人{v.inspector}，{v.date.isoformat()}" + (f"：{v.note}" if v.note else "")
 
 
+def data_quality_count(evaluation: Evaluation, lang: str) -> str:
+    n = len(evaluation.data_quality)
+    doubting = sum(1 for q in evaluation.data_quality if q.doubtful)
+    if lang == "en":
+        return f"data-quality findings: {n}" + (f" ({doubting} make the values they name doubtful: verdicts reading "
+                                                f"them are insufficient_facts)" if doubting else "")
+    return f"数据质量问题：{n}条" + (f"（其中{doubting}条使所涉数据存疑，读取这些数据的结论判为事实不足）" if doubting else "")
+
+
 def data_quality_lines(evaluation: Evaluation, lang: str, color: bool) -> list[str]:
     if not evaluation.data_quality:
         return []
@@ -127,6 +138,10 @@ def render_markdown(evaluation: Evaluation, lang: str, score: Any = None) -> str
     out.append("| " + " | ".join(verdict_label(Verdict(v), lang) for v in counts) + " |")
     out.append("|" + "---|" * len(counts))
     out.append("| " + " | ".join(str(n) for n in counts.values()) + " |")
+    if evaluation.data_quality:
+        out += ["", "- " + data_quality_count(evaluation, lang)]
+        out += [f"  - {q.check}{' (' + q.record + ')' if q.record else ''}: {q.message.get(lang)}"
+                for q in evaluation.data_quality]
     if score is not None:
         out += [""] + [f"- {line.strip()}" for line in score_lines(score, lang)]
     out += ["", "| " + (" | ".join(["Requirement", "Verdict", "Finding", "Basis"]) if en else " | ".join(["要求", "结论", "说明", "依据"])) + " |",
