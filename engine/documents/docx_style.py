@@ -248,6 +248,7 @@ class TableWriter:
         self.document.append('<w:p><w:pPr><w:spacing w:line="160" w:lineRule="exact"/></w:pPr></w:p>')
 
 
+_SPECIAL = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufffe\\uffff]")  # anything but plain text
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -256,9 +257,13 @@ def paragraph_xml(runs: Sequence[tuple[str, bool]], style_id: str | None = None)
     terminal escapes in a hostile fact) are dropped; a carriage return is a line's end like a newline."""
     out = [f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>' if style_id else "<w:p>"]
     for text, bold in runs:
-        text = _NOT_IN_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
         if not text:
             continue
+        run = "<w:r><w:rPr><w:b/></w:rPr>" if bold else "<w:r>"
+        if not _SPECIAL.search(text):  # the usual case: one text element
+            out.append(f'{run}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>')
+            continue
+        text = _NOT_IN_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
         pieces = []
         for i, line in enumerate(text.split("\n")):
             if i:
@@ -268,7 +273,8 @@ def paragraph_xml(runs: Sequence[tuple[str, bool]], style_id: str | None = None)
                     pieces.append("<w:tab/>")
                 if part:
                     pieces.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
-        out.append(f"<w:r>{'<w:rPr><w:b/></w:rPr>' if bold else ''}{''.join(pieces)}</w:r>")
+        if pieces:
+            out.append(f"{run}{''.join(pieces)}</w:r>")
     out.append("</w:p>")
     return "".join(out)
 

@@ -160,4 +160,4 @@ def render_markdown(evaluation: Evaluation, lang: str, score: Any = None) -> str
 def manifest_footer(manifest: dict[str, Any], lang: str) -> str:
     """What the result was computed from, for the foot of a Markdown document."""
     from fazhi.documents.footer import manifest_line
-    return f"\n---\n{manifest_line(manifest, lang)}\n"
+    return f"\n---\n{markdown_text(manifest_line(manifest, lang))}\n"

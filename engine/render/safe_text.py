@@ -35,7 +35,7 @@ def colour(text: str, fg: str, bold: bool = False) -> str:
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _LINE_START = re.compile(r"^([ \t]*)(#{1,6}(?=[ \t]|$)|[-+*](?=[ \t]|$)|>|=+[ \t]*$|-{3,}[ \t]*$|\d{1,9}(?=[.)][ \t])"
                          r"|`{3,}|~{3,}|\|)", re.M)
-_INLINE = re.compile(r"([\\`*_\[\]|!])")
+_INLINE = re.compile(r"([\\`\[\]|])")  # code spans, links and images, table columns (emphasis is left: it hides nothing)
 
 
 class MarkdownText(str):
@@ -44,8 +44,8 @@ class MarkdownText(str):
 
 def markdown_text(text: object, inline: bool = True) -> str:
     """User text as Markdown that shows it as written: no raw HTML, no heading, list, quote, fence or
-    rule started by the text's own lines, no emphasis, links, images or table columns. Control characters
-    are dropped. `inline`: a newline becomes a space (a name or a title inside a line or a heading)."""
+    rule started by the text's own lines, no code span, link, image or table column. Control characters
+    are dropped (* and _ stay as written: paths and ids keep them, and emphasis hides nothing). `inline`: a newline becomes a space (a name or a title inside a line or a heading)."""
     value = terminal(str(value_text(text)))
     value = "".join(_HTML.get(ch, ch) for ch in value)
     value = _INLINE.sub(r"\\\1", value)
