@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import click
 
+from fazhi.cli.options import echo
 from fazhi.errors import FazhiError
 
 DB = click.option("--db", envvar="FAZHI_DB", help="Database URL (postgresql://…) [default: SQLite in the instance folder].")
@@ -54,7 +55,7 @@ def register(group: click.Group) -> None:
         import uvicorn
         from fazhi.web.app import create_app
         store = _open(db, instance)  # creates and migrates once, before any worker starts
-        click.echo(f"fazhi: serving http://{host}:{port}/ (database {store.engine.url.render_as_string()}, "
+        echo(f"fazhi: serving http://{host}:{port}/ (database {store.engine.url.render_as_string()}, "
                    f"{workers} worker{'s' if workers > 1 else ''})", err=True)
         if workers == 1:
             uvicorn.run(create_app(store), host=host, port=port, log_level="warning", proxy_headers=False)
@@ -77,7 +78,7 @@ def register(group: click.Group) -> None:
     def upgrade(db: str | None, instance: str | None) -> None:
         """Create or migrate the database to the newest schema."""
         store = _open(db, instance)
-        click.echo(f"database at the newest schema: {store.engine.url.render_as_string()}", err=True)
+        echo(f"database at the newest schema: {store.engine.url.render_as_string()}", err=True)
 
     @group.group("users")
     def users() -> None:
@@ -98,7 +99,7 @@ def register(group: click.Group) -> None:
         """Add a user (the password is asked for, or read from FAZHI_PASSWORD)."""
         store = _open(db, instance)
         store.add_user(name, password, role, district, department, region)
-        click.echo(f"added {role} {name}", err=True)
+        echo(f"added {role} {name}", err=True)
 
     @group.command("import-case")
     @click.argument("folder", type=click.Path(exists=True, file_okay=False))
@@ -109,7 +110,7 @@ def register(group: click.Group) -> None:
         """Add a case folder (facts.yaml, verifications.yaml, waivers.yaml, evidence/) to the database."""
         store = _open(db, instance)
         district, period = store.import_case(folder)
-        click.echo(f"imported {district} {period}", err=True)
+        echo(f"imported {district} {period}", err=True)
 
     @group.command("export-case")
     @click.argument("district")
@@ -122,4 +123,4 @@ def register(group: click.Group) -> None:
         """Write a case as a folder in the format of cases/ (this is the backup)."""
         store = _open(db, instance)
         store.export_case(district, period, out)
-        click.echo(f"wrote {out}", err=True)
+        echo(f"wrote {out}", err=True)
