@@ -122,7 +122,9 @@ def test_a_100_mb_file_is_refused_by_its_size_before_it_is_read(tmp_path):
     started = time.monotonic()
     result = check(path)
     rejected(result, path, "the limit is 20,971,520")
-    assert f"{path}: file is {path.stat().st_size:,} bytes" in result.stderr
+    # Chinese first, then English, on one line: the size is named in both.
+    assert f"{path}: 文件{path.stat().st_size:,}字节" in result.stderr
+    assert f"file is {path.stat().st_size:,} bytes" in result.stderr
     assert time.monotonic() - started < 10
 
 
