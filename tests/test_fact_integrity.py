@@ -259,12 +259,16 @@ def test_met_per_record_findings_show_computed_values(evaluator, tmp_path, fazhi
     assert code == 0 and "P1 4个工作日" in out  # the report's section on met findings resting on unverified facts
 
 
-def test_not_applicable_keeps_supplied_facts(evaluator, tmp_path):
+def test_not_applicable_keeps_supplied_facts(evaluator, tmp_path, fazhi):
     e = evaluate(evaluator, tmp_path, "reconsideration.committee_established: false", ["RL-REC-COMMITTEE"])
     f = finding(e, "RL-REC-COMMITTEE")
     assert f.verdict is Verdict.NOT_APPLICABLE  # the 2023 law is not in force in 2020
     assert [(u.key, u.display.zh) for u in f.facts] == [("reconsideration.committee_established", "否")]
     assert "未提供" not in f.actual.zh
+    case = write_case(tmp_path / "doc", "reconsideration.committee_established: false")
+    code, out, _ = fazhi("report", case, "--date", "2021-06-01")
+    row = next(line for line in out.splitlines() if line.startswith("| RL-REC-COMMITTEE"))
+    assert "不适用" in row and "所填事实：区政府行政复议委员会：否" in row
 
 
 # --- the declaration ---------------------------------------------------------------------------

@@ -229,6 +229,11 @@ def _note(catalogue: Catalogue, g: Group, lang: str) -> str:
     if g.verdict is Verdict.MET and computed:
         shown = L.label(lang, "sep").join(f"{x.label}{L.label(lang, 'colon')}{x.value}" for x in fact_lines(computed, lang))
         return first.message.get(lang) + L.label(lang, "open_paren") + shown + L.label(lang, "close_paren")
+    given = [u for u in first.facts if u.value is not None and u.key in catalogue.facts]
+    if g.verdict is Verdict.NOT_APPLICABLE and given:  # a "no" given is not "not given": say what was supplied
+        shown = L.label(lang, "sep").join(f"{x.label}{L.label(lang, 'colon')}{x.value}" for x in fact_lines(given, lang))
+        return (first.message.get(lang) + L.label(lang, "open_paren") + L.label(lang, "facts_given") + shown
+                + L.label(lang, "close_paren"))
     return first.message.get(lang)
 
 
