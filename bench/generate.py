@@ -74,6 +74,7 @@ class Generator:
         self.rates = {c.fact: c for c in catalogue.data_checks if c.kind == "rate"}
         self.same = {c.fact: c for c in catalogue.data_checks if c.kind == "same_as"}
         self.windows = {(c.fact, c.record_field): c.window for c in catalogue.data_checks if c.kind == "in_period"}
+        self.after = {(c.fact, c.record_field) for c in catalogue.data_checks if c.kind == "after_period"}
         self.part_only = {c.fact for c in catalogue.data_checks if c.kind == "part_of"} - {
             k for k, s in catalogue.facts.items() if s.not_above}
 
@@ -182,6 +183,9 @@ class Generator:
                 if f.type is FactType.DATE:
                     day = day + dt.timedelta(days=rng.randint(0, step))
                 if rng.random() < 0.08:
+                    continue
+                if (spec.key, f.name) in self.after:  # reports on the year: early in the next one
+                    item[f.name] = dt.date(period + 1, 1, 1) + dt.timedelta(days=rng.randint(0, 60))
                     continue
                 item[f.name] = day if f.type is FactType.DATE else self._field(rng, f, period)
             given = [name for name in dates if name in item]

@@ -164,6 +164,15 @@ def test_a_report_published_years_late_is_still_a_gap(evaluator, tmp_path):
     assert verdicts(e, "AR-PUBLISH-0401") == {None: Verdict.GAP} and e.data_quality == ()
 
 
+def test_statistics_of_the_year_published_before_it_ended_are_not_met(evaluator, tmp_path):
+    e = evaluate(evaluator, tmp_path, """
+        three_systems.agencies: [{id: 区市场监管局, stats_published: true, stats_published_on: 2020-06-01, stats_reported: true}]
+        """, ["TS-STAT-0131"])
+    assert [q.check for q in e.data_quality] == ["three_systems.agencies.stats_published_on:after_period"]
+    reading = [f for f in e.findings if any(u.key.endswith(".stats_published_on") for u in f.facts)]
+    assert reading and all(f.verdict is Verdict.INSUFFICIENT for f in reading)  # was met: 2020-06-01 ≤ 2021-01-31
+
+
 def test_major_decision_dates_are_checked(evaluator, tmp_path):
     e = evaluate(evaluator, tmp_path, """
         major_decisions.decisions:
