@@ -90,6 +90,10 @@ def resolve_domain(catalogue: Catalogue, domain: str) -> str:
     for key, title in catalogue.domain_titles.items():
         if wanted in (_fold(key), _fold(title.zh), _fold(title.en)):
             return key
+    within = [key for key, title in catalogue.domain_titles.items()  # 三项制度 for 行政执法三项制度: when only one has it
+              if wanted and (wanted in _fold(title.zh) or wanted in _fold(title.en))]
+    if len(within) == 1:
+        return within[0]
     raise InputError([catalogue_view.unknown_domain(catalogue, domain)])
 
 
@@ -101,8 +105,9 @@ def show_rule(catalogue: Catalogue, requirement: str) -> Requirement:
         return found
     near = did_you_mean(requirement.strip().upper(), by_id) or did_you_mean(requirement.strip().upper(),
                                                                            _loosely(by_id, requirement))
-    suggestion = near or "see `fazhi rules list`"
-    raise InputError([Problem(Location("REQUIREMENT"), f"no requirement '{requirement}'", suggestion=suggestion)])
+    raise InputError([Problem(Location("REQUIREMENT"), f"no requirement '{requirement}'",
+                              suggestion=near or "see `fazhi rules list`", zh=f"没有要求“{requirement}”",
+                              suggestion_zh=None if near else "要求编号见 `fazhi rules list`")])
 
 
 def _loosely(by_id: dict[str, Requirement], requirement: str) -> list[str]:
