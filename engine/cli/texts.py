@@ -136,3 +136,44 @@ def localize(group: click.Group, lang: str) -> None:
 
 
 _ENGLISH: dict[int, tuple[str | None, str | None]] = {}  # id of a command or option -> its English help
+
+
+# click's own usage errors, in Chinese: the common ones by pattern; any other keeps click's wording after
+# a Chinese head, so a Chinese run never prints an English line alone.
+_USAGE_ZH = [
+    (r"Missing argument '(?P<v>.+)'\.", "缺少参数 {v}。"),
+    (r"Missing option '(?P<v>.+)'\.", "缺少选项 {v}。"),
+    (r"No such option:? '?(?P<v>[^'\s]+)'?\.?(?: Did you mean '?(?P<s>[^'?]+)'?\?)?", "没有选项 {v}。"),
+    (r"No such command '(?P<v>[^']+)'\.(?: Did you mean '(?P<s>[^']+)'\?)?", "没有命令“{v}”。"),
+    (r"Got unexpected extra arguments? \((?P<v>.+)\)", "多余的参数：{v}。"),
+    (r"Option '(?P<v>.+)' requires an argument\.", "选项 {v} 需要一个值。"),
+    (r"Invalid value for '(?P<v>[^']+)': '(?P<w>.*)' is not one of (?P<c>.+)\.", "{v} 的值“{w}”无效，可选：{c}。"),
+    (r"Invalid value for '(?P<v>[^']+)': (?P<w>.+)", "{v} 的值无效：{w}"),
+]
+
+
+def show_usage_error(exc: click.ClickException, lang: str) -> None:
+    """click's error (a wrong option, a missing argument) in the run's language, with how to get help. It
+    quotes the arguments given, so it is made safe for the terminal like every other line."""
+    from fazhi.render.safe_text import terminal
+    if lang == "en":
+        import io
+        shown = io.StringIO()
+        exc.show(file=shown)
+        click.echo(terminal(shown.getvalue()), err=True, nl=False)
+        return
+    import re
+    message = exc.format_message()
+    for pattern, template in _USAGE_ZH:
+        m = re.fullmatch(pattern, message, re.S)
+        if m:
+            found = {k: v or "" for k, v in m.groupdict().items()}
+            message = template.format(**found)
+            if found.get("s"):
+                message += f"是否应为 {found['s']}？"
+            break
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        click.echo(ctx.get_usage().replace("Usage:", "用法：", 1), err=True)
+        click.echo(f"运行 `{ctx.command_path} --help` 查看帮助。", err=True)
+    click.echo(terminal(f"错误：{message}"), err=True)

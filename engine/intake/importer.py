@@ -22,7 +22,7 @@ from fazhi.vocabulary import FactType
 from fazhi.load.yamlio import Document, Path
 from fazhi.intake import layout as L
 from fazhi.intake.factsyaml import Entry, check, render
-from fazhi.intake.messages import CASE_FIELDS, t, zh_message, zh_suggestion
+from fazhi.intake.messages import CASE_FIELDS, t
 from fazhi.intake.numbers import parse_date
 from fazhi.intake.workbook import (
     MAX_FACT_ROWS,
@@ -211,11 +211,11 @@ class _Reader:
         """A facts-loader problem, moved to the cell its path came from and worded in the chosen language."""
         sheet, coordinate, label = self.cells.cell(p.location.line)
         where = Location(f"{self.path}:{sheet}!{coordinate}") if sheet else Location(self.path)
-        message = zh_message(p.message) if self.lang == "zh" else p.message
+        message = p.text(self.lang)
         for key in sorted(set(_KEY.findall(message)) & set(self.catalogue.facts), key=len, reverse=True):
             name = self.catalogue.facts[key].label.get(self.lang)
             message = message.replace(key, name if self.lang == "zh" else f"{name} ({key})")
-        suggestion = zh_suggestion(p.suggestion) if self.lang == "zh" else p.suggestion
+        suggestion = p.hint(self.lang)
         return Problem(where, message, field=label or p.field, suggestion=suggestion)
 
 

@@ -27,13 +27,24 @@ REQUIREMENT_KEYS = ("id", "title", "domain", "severity", "summary", "citations",
 FACT_KEYS = ("type", "label", "question", "unit", "min", "max", "not_above", "choices", "fields", "consistency")
 
 
+SOURCES_FILE = "sources.yaml"
+
+
 def ruleset_files(paths: Iterable[str]) -> list[str]:
+    """The YAML files of the folders and files given. A ruleset file given alone brings the sources.yaml
+    beside it, where the sources its citations name are declared (`fazhi validate rulesets/three-systems.yaml`)."""
     files: list[str] = []
     for path in paths:
         if os.path.isdir(path):
             files += sorted(glob.glob(os.path.join(path, "*.yaml")))
         else:
             files.append(path)
+    given = {os.path.normpath(f) for f in files}
+    for file in list(files):
+        beside = os.path.join(os.path.dirname(file), SOURCES_FILE)
+        if os.path.normpath(beside) not in given and os.path.basename(file) != SOURCES_FILE and os.path.isfile(beside):
+            files.append(beside)
+            given.add(os.path.normpath(beside))
     return files
 
 

@@ -32,8 +32,10 @@ def confidence_note(f: Finding, lang: str) -> str:
 def score_lines(score: Any, lang: str) -> list[str]:
     if score is None:
         return []
-    title = f"{score.profile.title.get(lang)} ({score.profile.id} {score.profile.version})"
-    head = f"score: {score.total} / {score.maximum} — {title}" if lang == "en" else f"得分：{score.total} / {score.maximum}（{title}）"
+    if lang == "en":
+        head = f"score: {score.total} / {score.maximum} — {score.profile.title.en} ({score.profile.id} {score.profile.version})"
+    else:
+        head = f"得分：{score.total} / {score.maximum}（{score.profile.title.zh}，{score.profile.version}版）"
     return [head] + [f"  {t.get(lang)}" for t in score.derivation]
 
 
@@ -77,7 +79,7 @@ def _text_lines(evaluation: Evaluation, lang: str, score: Any) -> tuple[list[str
         lines.append(f"    {f.message.get(lang)}")
         if f.verdict is Verdict.GAP:
             c = f.citations[0]
-            lines.append(f"    {'basis' if lang == 'en' else '依据'}: {c.source} {c.article} “{c.quote}”")
+            lines.append(f"    {'basis' if lang == 'en' else '依据'}: {basis_name(evaluation, c.source, lang)} {c.article} “{c.quote}”")
         if f.waiver is not None:
             lines.append("    " + waiver_note(f, lang))
         for u in f.facts:
@@ -133,6 +135,12 @@ def data_quality_count(evaluation: Evaluation, lang: str) -> str:
     return f"数据质量问题：{n}条" + (f"（其中{doubting}条使所涉数据存疑，读取这些数据的结论判为事实不足）" if doubting else "")
 
 
+def basis_name(evaluation: Evaluation, source: str, lang: str) -> str:
+    """A cited source as a Chinese reader knows it, 《title》; its id (DUCHA-2019) in English."""
+    found = evaluation.catalogue.sources.get(source) if lang != "en" else None
+    return f"《{found.title.zh}》" if found is not None else source
+
+
 def data_quality_lines(evaluation: Evaluation, lang: str, color: bool) -> list[str]:
     if not evaluation.data_quality:
         return []
@@ -141,7 +149,13 @@ def data_quality_lines(evaluation: Evaluation, lang: str, color: bool) -> list[s
     lines = [""]
     for q in evaluation.data_quality:
         where = f" ({q.location})" if q.location else ""
-        text = f" {q.check}{' (' + q.record + ')' if q.record else ''}: {q.message.get(lang)}{where}"
+        if lang == "en":
+            text = f" {q.check}{' (' + q.record + ')' if q.record else ''}: {q.message.en}{where}"
+        else:  # the fact by its label, not the check's id (litigation.win_rate_stated:rate)
+            spec = evaluation.catalogue.facts.get(q.fact)
+            name = spec.label.zh if spec is not None else q.fact
+            where = f"（{q.location}）" if q.location else ""
+            text = f" {name}{'（' + q.record + '）' if q.record else ''}：{q.message.zh}{where}"
         lines.append(tag + (terminal(text) if color else text))
     return lines
 
@@ -168,7 +182,7 @@ def render_markdown(evaluation: Evaluation, lang: str, score: Any = None) -> str
         record = f" ({f.record})" if f.record else ""
         cell = markdown_cell
         out.append(f"| {cell(f.requirement + record)} {cell(f.title.get(lang))} | {verdict_label(f.verdict, lang)}"
-                   f"{' ⚠ ' + note if note else ''} | {cell(f.message.get(lang))} | {cell(c.source)} {cell(c.article)} |")
+                   f"{' ⚠ ' + note if note else ''} | {cell(f.message.get(lang))} | {cell(basis_name(evaluation, c.source, lang))} {cell(c.article)} |")
     return "\n".join(out) + "\n"
 
 
