@@ -189,8 +189,9 @@ def test_period_2031_is_an_input_error(evaluator, tmp_path, fazhi):
     code, out, err = fazhi("check", case, "--date", "2026-12-05")
     assert code == 2 and out == ""
     assert f"{case / 'facts.yaml'}:3:" in err and "case.period" in err
-    assert "评估年度2031晚于评估日期2026-12-05" in err and "period 2031 is after the evaluation date 2026-12-05" in err
-    assert "Traceback" not in err
+    assert "评估年度2031晚于评估日期2026-12-05，该年度尚未开始" in err and "--date" in err and "Traceback" not in err
+    code, out, err = fazhi("check", case, "--date", "2026-12-05", "--lang", "en")
+    assert code == 2 and "period 2031 is after the evaluation date 2026-12-05: the year has not begun" in err
     code, _, _ = fazhi("check", case, "--date", "2031-01-01", "--format", "json")
     assert code in (0, 1)  # once the year has begun it can be checked
 

@@ -47,11 +47,11 @@ def check_period(case: Case, on: dt.date) -> None:
         return
     where = case.period_location or Location(case.file or "facts.yaml")
     raise InputError([Problem(
-        where, f"评估年度{case.period}晚于评估日期{on.isoformat()}，该年度尚未开始 / "
-               f"period {case.period} is after the evaluation date {on.isoformat()}: the year has not begun",
+        where, f"period {case.period} is after the evaluation date {on.isoformat()}: the year has not begun",
         field="case.period",
-        suggestion=f"填写已开始的年度（不晚于{on.year}），或用 --date 指定评估日期 / "
-                   f"give a year that has begun (at most {on.year}), or set the evaluation date with --date")])
+        suggestion=f"give a year that has begun (at most {on.year}), or set the evaluation date with --date",
+        zh=f"评估年度{case.period}晚于评估日期{on.isoformat()}，该年度尚未开始",
+        suggestion_zh=f"填写已开始的年度（不晚于{on.year}），或用 --date 指定评估日期", field_zh="评估年度")])
 
 
 def inputs_beside(case_path: str) -> list[tuple[str, str]]:
