@@ -244,3 +244,60 @@ def test_a_subject_must_rest_on_words_its_citations_quote(tmp_path):
     (rules / "r.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(InputError, match="各部门"):
         load_catalogue([str(rules)])
+
+
+# --- the example case: per-department findings, roll-up, unevenness, memo owners -------------------------
+
+EXAMPLE = ROOT / "cases" / "example-departments-2020"
+SHORT = ["住房和城乡建设局", "农业农村局", "文化广电和旅游局", "城市管理执法局", "交通运输局"]
+
+
+@pytest.fixture(scope="module")
+def example(catalogue, evaluator):
+    return evaluator.evaluate(load_case(EXAMPLE, catalogue.facts))
+
+
+def test_the_example_says_it_is_synthetic_and_has_22_departments(example):
+    assert "SYNTHETIC" in (EXAMPLE / "facts.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert len(example.case.departments) == 22
+    assert example.case.facts[STAFF].value == sum(d.facts[STAFF].value for d in example.case.departments)
+
+
+def test_the_example_gives_per_department_findings_and_names_the_short_ones(example):
+    [district] = [f for f in example.findings if f.requirement == "TS-REVIEW-STAFF-5PCT"]
+    reviewers = example.case.facts[REVIEWERS].value
+    assert reviewers * 100 >= 5 * example.case.facts[STAFF].value  # the district total would pass
+    assert district.verdict is Verdict.GAP and all(name in district.message.zh for name in SHORT)
+    own = [f for f in example.department_findings if f.requirement == "TS-REVIEW-STAFF-5PCT"]
+    assert len(own) == 22 and sum(f.verdict is Verdict.GAP for f in own) == 5
+
+
+def test_the_unevenness_statement_reads_as_an_official_writes_it(example):
+    from fazhi.evaluate.unevenness import requirement_spreads, statements
+    [sentence] = statements(example, "zh")
+    assert sentence.startswith("一是“行政执法三项制度”落实不平衡：22个执法主体中有5个未做到“法制审核人员不少于执法人员的5%”，分别是")
+    staff = next(r for r in requirement_spreads(example) if r.requirement == "TS-REVIEW-STAFF-5PCT")
+    assert staff.met == 17 and staff.departments == 22 and list(staff.gaps) == SHORT
+    assert staff.spread is not None and staff.spread.endswith("%") and staff.lowest[0][0] == SHORT[0]
+    [english] = statements(example, "en")
+    assert english.startswith("1. Implementation of the three enforcement systems is uneven: 5 of 22")
+
+
+def test_the_memo_gives_each_department_its_own_item(example):
+    from fazhi.documents.memo import build_memo
+    import datetime as dt
+    memo = build_memo(example, "zh", dt.date(2021, 3, 1))
+    staff = [i for i in memo.items if i.requirement == "TS-REVIEW-STAFF-5PCT"]
+    assert sorted(i.owner for i in staff) == sorted(SHORT)
+    assert all(i.problem.startswith(i.owner + "：") and i.deadline_iso for i in staff)
+    assert len({i.id for i in staff}) == 5
+
+
+def test_json_lists_departments_only_when_there_are_some(example, catalogue, evaluator):
+    from fazhi.render.output import to_json_data
+    data = to_json_data(example, "zh")
+    assert len(data["departments"]["list"]) == 22
+    assert {f["department"] for f in data["departments"]["findings"]} >= {"gongan", "zhijian"}
+    assert data["departments"]["unevenness"]["statements"]
+    macun = evaluator.evaluate(load_case(ROOT / "cases" / "macun-2020", catalogue.facts))
+    assert "departments" not in to_json_data(macun, "zh")

@@ -76,14 +76,14 @@ def district_finding(req: Requirement, case: Case, findings: Sequence[Finding]) 
     else:
         verdict = Verdict.NOT_APPLICABLE
         message = Text(f"对{n}个{kind}均不适用", f"applies to none of the {n} departments")
-    uses = tuple(FactUse(f"departments[{d}]", Text(names[d], names[d]), verdicts[d].value,
-                         _verdict_text(verdicts[d]), None, None) for d in verdicts)
+    uses = _uses(verdicts, names)
     tier = weakest_tier(f.tier for f in findings)
     return Finding(req.id, verdict, req.severity, req.domain, req.title, message, req.expected, uses, req.citations,
                    req.remediation, None, req.weakest_confidence, tier)
 
 
-def derived_finding(req: Requirement, case: Case, department_findings: Sequence[Finding]) -> Finding | None:
+def derived_finding(req: Requirement, case: Case, department_findings: Sequence[Finding],
+                    catalogue: Catalogue) -> Finding | None:
     """A requirement `from_departments: <domain>` (TS-IMPL-ALL): with departments, its verdict is theirs in
     that domain, whatever the district confessed; None when no department was judged in it."""
     domain = req.from_departments
@@ -98,8 +98,9 @@ def derived_finding(req: Requirement, case: Case, department_findings: Sequence[
     n = len(judged)
     if gaps:
         verdict = Verdict.GAP
-        message = Text(f"落实不平衡：{n}个执法主体中有{len(gaps)}个存在差距，分别是{'、'.join(names[d] for d in gaps)}",
-                       f"uneven: {len(gaps)} of {n} enforcement bodies fall short: {', '.join(names[d] for d in gaps)}")
+        from fazhi.evaluate.unevenness import uneven_sentence  # it reads this module's verdicts
+        message = Text(uneven_sentence(case, catalogue, mine, domain, "zh") or "",
+                       uneven_sentence(case, catalogue, mine, domain, "en") or "")
     elif lacking:
         verdict = Verdict.INSUFFICIENT
         message = Text(f"{n}个执法主体中有{len(lacking)}个缺少判断所需的事实：{'、'.join(names[d] for d in lacking)}",
@@ -107,11 +108,19 @@ def derived_finding(req: Requirement, case: Case, department_findings: Sequence[
     else:
         verdict = Verdict.MET
         message = Text(f"{n}个执法主体均已全面落实", f"all {n} enforcement bodies fully implement them")
-    uses = tuple(FactUse(f"departments[{d}]", Text(names[d], names[d]), verdicts[d].value, _verdict_text(verdicts[d]),
-                         None, None) for d in verdicts)
+    uses = _uses(verdicts, names)
     tier = weakest_tier(f.tier for f in mine)
     return Finding(req.id, verdict, req.severity, req.domain, req.title, message, req.expected, uses, req.citations,
                    req.remediation, None, req.weakest_confidence, tier)
+
+
+def _uses(verdicts: Mapping[str, Verdict], names: Mapping[str, str]) -> tuple[FactUse, ...]:
+    """What the district finding shows: how many departments meet it, then each one that does not."""
+    met = sum(1 for v in verdicts.values() if v is Verdict.MET or v is Verdict.WAIVED)
+    shown = Text(f"{met}/{len(verdicts)}", f"{met}/{len(verdicts)}")
+    head = FactUse("departments", Text("符合要求的部门", "Departments meeting it"), met, shown, None, None)
+    return (head,) + tuple(FactUse(f"departments[{d}]", Text(names[d], names[d]), v.value, _verdict_text(v), None, None)
+                           for d, v in verdicts.items() if v is not Verdict.MET and v is not Verdict.NOT_APPLICABLE)
 
 
 _VERDICT_TEXT = {Verdict.MET: Text("符合", "met"), Verdict.GAP: Text("不符合", "gap"),

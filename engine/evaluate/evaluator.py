@@ -220,7 +220,7 @@ class Evaluator:
         derived = {}
         for req in district:
             if req.from_departments:
-                finding = departments.derived_finding(req, case, own)
+                finding = departments.derived_finding(req, case, own, self.catalogue)
                 if finding is not None:
                     derived[req.id] = finding
         findings = self._evaluate(read, [r for r in district if r.id not in derived], details)
