@@ -171,6 +171,8 @@ class Generator:
     def _records(self, rng: random.Random, spec: FactSpec, period: int) -> list[dict[str, Any]]:
         count = 0 if rng.random() < 0.08 else min(25, int(rng.lognormvariate(math.log(5), 0.8)))
         items = []
+        dates = [f.name for f in spec.fields if f.type is FactType.DATE]
+        step = 45 if len(dates) <= 2 else 60 // (len(dates) - 1)  # a record's dates, in field order, stay in the year
         for i in range(count):
             item: dict[str, Any] = {"id": f"{spec.key.split('.')[-1][:2].upper()}{i + 1}"}
             day = dt.date(period, 1, 1) + dt.timedelta(days=rng.randint(0, 300))
@@ -178,10 +180,14 @@ class Generator:
                 day = day.replace(year=period - 1)  # a date outside the period (a data-quality finding)
             for f in spec.fields:
                 if f.type is FactType.DATE:
-                    day = day + dt.timedelta(days=rng.randint(0, 45))
+                    day = day + dt.timedelta(days=rng.randint(0, step))
                 if rng.random() < 0.08:
                     continue
                 item[f.name] = day if f.type is FactType.DATE else self._field(rng, f, period)
+            given = [name for name in dates if name in item]
+            if len(given) >= 2 and rng.random() < 0.01:  # two dates swapped: an impossible order where one is declared
+                first, last = given[0], given[-1]
+                item[first], item[last] = item[last], item[first]
             items.append(item)
         return items
 

@@ -15,7 +15,7 @@ import click
 
 from fazhi.app import intake as app
 from fazhi.app.rules import RuleSource
-from fazhi.cli.options import FORCE, LANG, PROFILE, RULES, refuse_overwrite, t, write
+from fazhi.cli.options import FORCE, LANG, PROFILE, RULES, refuse_overwrite, t, write, echo
 
 
 @click.command()
@@ -47,7 +47,7 @@ def questionnaire(rules: RuleSource, profile: str | None, lang: str, out: str, f
     refuse_overwrite(out, force)
     q = app.questionnaire(fmt, rules, profile, lang, district, period)
     write(out, q.content, force)
-    click.echo(t(lang, f"问卷含{q.facts}项事实（其中{q.records}项为记录）", f"{q.facts} facts ({q.records} of them records)"), err=True)
+    echo(t(lang, f"问卷含{q.facts}项事实（其中{q.records}项为记录）", f"{q.facts} facts ({q.records} of them records)"), err=True)
 
 
 @click.command("import")
@@ -62,9 +62,9 @@ def import_(workbooks: tuple[str, ...], rules: RuleSource, lang: str, out: str, 
     refuse_overwrite(out, force)
     imported = app.import_many(workbooks, rules, lang)
     for note in imported.notes:
-        click.echo(t(lang, "注意：", "note: ") + note, err=True)
+        echo(t(lang, "注意：", "note: ") + note, err=True)
     write(out, imported.text, force)
-    click.echo(t(lang, f"导入{len(imported.case.facts)}项事实：{imported.case.district.name}，{imported.case.period}年度",
+    echo(t(lang, f"导入{len(imported.case.facts)}项事实：{imported.case.district.name}，{imported.case.period}年度",
                  f"{len(imported.case.facts)} facts imported: {imported.case.district.name}, {imported.case.period}"), err=True)
 
 
@@ -85,7 +85,7 @@ def extract(report: str, rules: RuleSource, lang: str, out: str | None, force: b
     draft = app.extract(report, rules, lang, district, period, patterns_dir, out or "<draft>")
     if out:
         write(out, draft.text, force)
-        click.echo("\n".join(draft.summary))
+        echo("\n".join(draft.summary))
     else:
-        click.echo(draft.text, nl=False)
-        click.echo("\n".join(draft.summary), err=True)
+        echo(draft.text, nl=False)
+        echo("\n".join(draft.summary), err=True)

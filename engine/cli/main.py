@@ -1,6 +1,6 @@
 """The `fazhi` command: assembles the command modules into one group and maps errors to exit codes.
 
-Exit codes: 0 no gap, 1 at least one gap (or a failing rule test), 2 usage or input error, or an
+Exit codes: 0 no gap, 1 at least one gap or data-quality finding (or a failing rule test), 2 usage or input error, or an
 operating-system error such as a full disk or a read-only folder (nothing is written then), 3 an
 internal error (a bug in Fazhi: please report it).
 Each command module (check, rules, documents, intake, inspect) is a thin layer over fazhi.app and
@@ -8,13 +8,14 @@ imports only cli/options.py; this module alone imports them.
 """
 from __future__ import annotations
 
+import io
 import os
 import sys
 
 import click
 
 from fazhi.cli import check, documents, inspect, intake, rules, texts, web
-from fazhi.cli.options import EXIT_ERROR
+from fazhi.cli.options import EXIT_ERROR, echo
 from fazhi.errors import FazhiError, InputError
 
 
@@ -37,13 +38,15 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        echo("aborted", err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()  # a usage error quotes the arguments given: made safe like every other line
+        exc.show(file=shown)
+        echo(shown.getvalue(), err=True, nl=False)
         sys.exit(EXIT_ERROR)
     except FazhiError as exc:
-        click.echo(f"error: {exc}" if not isinstance(exc, InputError) else str(exc), err=True)
+        echo(f"error: {exc}" if not isinstance(exc, InputError) else str(exc), err=True)
         sys.exit(EXIT_ERROR)
     except SystemExit:
         raise
@@ -54,12 +57,12 @@ def main() -> None:
         sys.exit(0)
     except OSError as exc:  # full disk, read-only folder, name too long: the user's to fix, not a bug
         from fazhi.errors import os_error_message
-        click.echo(os_error_message(exc, _argv_lang()), err=True)
+        echo(os_error_message(exc, _argv_lang()), err=True)
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # a bug in Fazhi, not in the input: say so without a traceback
         if os.environ.get("FAZHI_DEBUG"):
             raise
-        click.echo(f"internal error: {exc!r} (set FAZHI_DEBUG=1 for details and please report it)", err=True)
+        echo(f"internal error: {exc!r} (set FAZHI_DEBUG=1 for details and please report it)", err=True)
         sys.exit(3)
 
 

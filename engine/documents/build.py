@@ -233,7 +233,12 @@ def _note(catalogue: Catalogue, g: Group, lang: str) -> str:
         if g.verdict is Verdict.GAP:
             return count_sentence(catalogue, g, lang)
         return L.label(lang, "sep").join(f.message.get(lang) for f in g.findings)
-    return g.findings[0].message.get(lang)
+    first = g.findings[0]
+    computed = [u for u in first.facts if isinstance(u.value, dict)]  # a met per-record finding's values, by record
+    if g.verdict is Verdict.MET and computed:
+        shown = L.label(lang, "sep").join(f"{x.label}{L.label(lang, 'colon')}{x.value}" for x in fact_lines(computed, lang))
+        return first.message.get(lang) + L.label(lang, "open_paren") + shown + L.label(lang, "close_paren")
+    return first.message.get(lang)
 
 
 def _short_basis(catalogue: Catalogue, f: Finding, lang: str) -> str:

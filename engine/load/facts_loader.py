@@ -73,7 +73,8 @@ def parse_case(doc: Document, vocabulary: Mapping[str, FactSpec], base: Path = (
     check_district_scope(r, base + ("facts",), facts, vocabulary, {d.id for d in departments})
     if r.problems:
         raise InputError(r.problems)
-    case = Case(district, period, facts, submitted_on, submitted_by, doc.file)
+    case = Case(district, period, facts, submitted_on, submitted_by, doc.file,
+                doc.where(base + ("case", "period")) if meta is not None else None)
     if departments:
         case = roll_up(case, departments, vocabulary, lambda message: r.problem(base + ("departments",), message))
         if r.problems:

@@ -103,6 +103,7 @@ class Case:
     submitted_on: dt.date | None = None
     submitted_by: str | None = None
     file: str | None = None
+    period_location: Location | None = field(default=None, compare=False)  # where the period is written
     departments: tuple[Department, ...] = ()
     # facts that rolled up from the departments into `facts` (not given at district level), and conflicts
     rolled_up: frozenset[str] = frozenset()

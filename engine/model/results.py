@@ -85,6 +85,8 @@ class DataQualityFinding:
     facts: tuple[FactUse, ...]
     record: str | None = None
     location: Location | None = field(default=None, compare=False)
+    # the values it makes doubtful, read as unknown by the rules: (fact, None, None) or (fact, record, field)
+    doubtful: tuple[tuple[str, str | None, str | None], ...] = ()
 
 
 @dataclass(frozen=True)

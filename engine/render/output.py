@@ -131,7 +131,8 @@ def waiver_data(w: Waiver) -> dict[str, Any]:
 def data_quality_data(q: DataQualityFinding, lang: str) -> dict[str, Any]:
     return {"check": q.check, "kind": q.kind, "fact": q.fact, "record": q.record, "message": q.message.get(lang),
             "expected": q.expected.get(lang), "actual": q.actual.get(lang),
-            "facts": [fact_use_data(u, lang) for u in q.facts], "location": str(q.location) if q.location else None}
+            "facts": [fact_use_data(u, lang) for u in q.facts], "location": str(q.location) if q.location else None,
+            "doubtful": [key if record is None else f"{key}[{record}].{name}" for key, record, name in q.doubtful]}
 
 
 def evidence_data(e: Evidence | None) -> dict[str, str] | None:
@@ -151,6 +152,8 @@ def json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple) and all(isinstance(r, Record) for r in value):
         return [r.id for r in value]
+    if isinstance(value, dict):  # a met per-record finding's computed value: record id -> value
+        return {str(k): json_value(v) for k, v in value.items()}
     return str(value)
 
 
