@@ -98,9 +98,8 @@ def derived_finding(req: Requirement, case: Case, department_findings: Sequence[
     n = len(judged)
     if gaps:
         verdict = Verdict.GAP
-        from fazhi.evaluate.unevenness import uneven_sentence  # it reads this module's verdicts
-        message = Text(uneven_sentence(case, catalogue, mine, domain, "zh") or "",
-                       uneven_sentence(case, catalogue, mine, domain, "en") or "")
+        from fazhi.evaluate.unevenness import uneven_text  # it reads this module's verdicts
+        message = uneven_text(case, catalogue, mine, domain) or Text("", "")
     elif lacking:
         verdict = Verdict.INSUFFICIENT
         message = Text(f"{n}个执法主体中有{len(lacking)}个缺少判断所需的事实：{'、'.join(names[d] for d in lacking)}",

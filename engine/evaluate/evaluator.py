@@ -219,9 +219,13 @@ class Evaluator:
         read = departments.without_conflicts(case) if case.conflicts else case
         split = departments.per_department(requirements, case)
         split_ids = {r.id for r in split}
+        # a derived requirement (TS-IMPL-ALL) reads its domain's per-department results, selected or not
+        domains = {r.from_departments for r in requirements if r.from_departments}
+        inputs = [r for r in departments.per_department(self.catalogue.requirements, case)
+                  if r.id in split_ids or r.domain in domains]
         own: list[Finding] = []
         for department in case.departments:
-            mine = [r for r in split if r.subject.kind == department.kind]
+            mine = [r for r in inputs if r.subject.kind == department.kind]
             if not mine:
                 continue
             if not department.submitted:

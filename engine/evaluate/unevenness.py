@@ -130,13 +130,23 @@ def _pct(share: Fraction) -> str:
     return number(share * 100, 1) + "%"
 
 
+def uneven_text(case: Case, catalogue: Catalogue, findings: Sequence[Finding], domain: str) -> Text | None:
+    """uneven_sentence in both languages, the spreads worked out once."""
+    spreads = (_domain_spreads(case, catalogue, findings), _requirement_spreads(case, findings))
+    zh = uneven_sentence(case, catalogue, findings, domain, "zh", spreads)
+    en = uneven_sentence(case, catalogue, findings, domain, "en", spreads)
+    return Text(zh, en) if zh is not None and en is not None else None
+
+
 def uneven_sentence(case: Case, catalogue: Catalogue, findings: Sequence[Finding], domain: str,
-                    lang: str = "zh") -> str | None:
+                    lang: str = "zh", spreads: tuple[list[DomainSpread], list[RequirementSpread]] | None = None
+                    ) -> str | None:
     """The domain's unevenness as one statement without its ordinal; None when no department has a gap."""
-    dom = next((d for d in _domain_spreads(case, catalogue, findings) if d.domain == domain and d.gaps), None)
+    domains, requirements = spreads or (_domain_spreads(case, catalogue, findings), _requirement_spreads(case, findings))
+    dom = next((d for d in domains if d.domain == domain and d.gaps), None)
     if dom is None:
         return None
-    mine = sorted((r for r in _requirement_spreads(case, findings) if r.domain == domain and r.gaps),
+    mine = sorted((r for r in requirements if r.domain == domain and r.gaps),
                   key=lambda r: -len(r.gaps))  # the widest shortfall first, as a report leads with it
     if lang == "en":
         title = dom.title.en[0].lower() + dom.title.en[1:] if dom.title.en.startswith("The ") else dom.title.en
