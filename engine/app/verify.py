@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from fazhi.app.manifest import changed_inputs
+from fazhi.app.manifest import ROLES_ZH, changed_inputs
 from fazhi.errors import InputError, Location, Problem
 from fazhi.load.reading import read_bytes
 from fazhi.render.output import dumps, findings_document
@@ -71,7 +71,7 @@ def verify_findings(path: str, run_check: Callable[..., Any], lang: str = "zh") 
         manifest = recorded["manifest"]
         command = manifest["command"]
         on = dt.date.fromisoformat(manifest["evaluated_on"])
-        case, rules, profile, lang = command["case"], tuple(command["rules"]), command["profile"], command["lang"]
+        case, rules, profile, recorded_lang = command["case"], tuple(command["rules"]), command["profile"], command["lang"]
         memo = next((i["file"] for i in manifest.get("inputs", []) if i.get("role") == "memo"), None)
         overlay = tuple(command.get("overlay", ()))
     except (ValueError, KeyError, TypeError, AttributeError, StopIteration) as exc:
@@ -80,12 +80,12 @@ def verify_findings(path: str, run_check: Callable[..., Any], lang: str = "zh") 
                                   suggestion="write one with `fazhi check CASE --format json --out FILE`",
                                   zh=f"不是含清单（manifest）的结论文件：{'缺少 ' + str(exc) if isinstance(exc, KeyError) else exc}",
                                   suggestion_zh="用 `fazhi check 案例 --format json --out 文件` 生成")]) from None
-    evaluation, score, new_manifest = run_check(case, rules, profile, lang, on, memo, *((overlay,) if overlay else ()))
+    evaluation, score, new_manifest = run_check(case, rules, profile, recorded_lang, on, memo, *((overlay,) if overlay else ()))
     progress = None
     if memo is not None:
         from fazhi.documents.memo_json import progress_from_file
         progress = progress_from_file(evaluation, memo)
-    fresh = findings_document(evaluation, lang, score, new_manifest, progress)
+    fresh = findings_document(evaluation, recorded_lang, score, new_manifest, progress)
     same = dumps(fresh) == text
     zh = lang != "en"
     lines = []
@@ -99,7 +99,7 @@ def verify_findings(path: str, run_check: Callable[..., Any], lang: str = "zh") 
     lines.append(f"按案例 {case}、评估日期 {on.isoformat()} 重新生成，读取的输入（所读字节的 SHA-256）：" if zh else
                  f"re-created from case {case} as of {on.isoformat()}, inputs read (SHA-256 of the bytes read):")
     lines += [f"  {r['id']} {r['file']} {r['sha256']}" for r in new_manifest["rulesets"]]
-    lines += [f"  {_ROLES.get(i['role'], i['role']) if zh else i['role']} {i['file']} {i['sha256']}"
+    lines += [f"  {ROLES_ZH.get(i['role'], i['role']) if zh else i['role']} {i['file']} {i['sha256']}"
               for i in new_manifest["inputs"]]
     lines.append("verify 证明文件与这些输入相符，但不是签名：请核对这些输入是否为真实文件（见 docs/json.md）" if zh else
                  "verify proves the file matches these inputs; it is not a signature: check that they are the "
@@ -107,8 +107,6 @@ def verify_findings(path: str, run_check: Callable[..., Any], lang: str = "zh") 
     return "\n".join(lines) + "\n", same
 
 
-_ROLES = {"facts": "事实文件", "sources": "依据清单", "memo": "上期整改方案", "waivers": "豁免文件", "verifications": "核验记录",
-          "profile": "评分方案", "owners": "责任单位"}
 _SECTIONS_ZH = {"schema_version": "格式版本", "case": "案例", "ruleset": "规则集", "lang": "语言", "summary": "汇总",
                 "findings": "结论", "data_quality": "数据质量", "waivers": "豁免", "score": "得分", "manifest": "清单",
                 "progress": "整改销号"}
@@ -132,7 +130,7 @@ def _differences(recorded: Any, fresh: dict[str, Any], lang: str = "en") -> list
             lines.append(f"  {name}：不一致" if zh else f"  {section}: differs")
     lines += _finding_differences(recorded.get("findings"), fresh["findings"], lang)
     manifest = recorded.get("manifest") if isinstance(recorded.get("manifest"), dict) else {}
-    changes = changed_inputs(manifest, fresh["manifest"])
+    changes = changed_inputs(manifest, fresh["manifest"], lang)
     for key in ("evaluated_on", "command", "manifest_version"):
         if manifest.get(key) != fresh["manifest"].get(key):
             changes.append(f"manifest {key} differs")

@@ -20,6 +20,7 @@ from jinja2.exceptions import SecurityError
 
 MAX_OUTPUT = 64 * 1024 * 1024  # characters a rendered document may have (docs/limits.md); a 39,000-record report is ~15 MB
 MAX_EXPONENT = 10_000
+MAX_POWER_BITS = 100_000  # (10 ** 10000) ** 10000 would take minutes to compute and could never be printed
 _WIDE_FORMAT = re.compile(r"[%{:][^%{}]*?(\d{7,}|\*)")  # a width or precision of 7+ digits, or one taken from an argument
 
 
@@ -56,6 +57,8 @@ class BoundedSandbox(jinja2.sandbox.SandboxedEnvironment):
         if operator_ == "**":
             if isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
                 raise _too_big(f"a power of {right:,}")
+            if isinstance(left, int) and isinstance(right, int) and abs(left).bit_length() * right > MAX_POWER_BITS:
+                raise _too_big(f"a number of about {abs(left).bit_length() * right:,} bits")
             return operator.pow(left, right)
         if isinstance(left, str) and _WIDE_FORMAT.search(left):
             raise _too_big("a format width")

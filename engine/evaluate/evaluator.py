@@ -22,6 +22,7 @@ from fazhi.formatting import display as _display
 from fazhi.infer.inference import Engine, EngineFact, Fired
 from fazhi.compile.measures import Values, engine_value, own_values, record_dependent, scalar_values, with_own
 from fazhi.checks.dataquality import run_data_checks
+from fazhi.evaluate import departments
 from fazhi.model.case import Case, Record
 from fazhi.model.conditions import _var_names, InnerRef, Var, VarKind
 from fazhi.model.catalogue import Catalogue, Requirement
@@ -204,6 +205,56 @@ class Evaluator:
             case = _without(case, doubt)
         wanted = set(only) if only is not None else None
         requirements = [r for r in self.catalogue.requirements if wanted is None or r.id in wanted]
+        if case.departments or case.conflicts:
+            return self._with_departments(given, case, requirements, quality, details, doubt)
+        findings = self._evaluate(case, requirements, details, doubt)
+        return Evaluation(given, self.catalogue, tuple(findings), quality)
+
+    def _with_departments(self, given: Case, case: Case, requirements: list[Requirement], quality: tuple[Any, ...],
+                          details: bool, doubt: "_Doubt") -> Evaluation:
+        """A case with departments: the district's requirements on the district (a figure in conflict with
+        its roll-up not read), each per-department requirement on each department of its kind with the same
+        compiled rules, and the district finding of those made from the departments'."""
+        quality = tuple(quality) + departments.conflict_findings(self.catalogue, case)
+        read = departments.without_conflicts(case) if case.conflicts else case
+        split = departments.per_department(requirements, case)
+        split_ids = {r.id for r in split}
+        # a derived requirement (TS-IMPL-ALL) reads its domain's per-department results, selected or not
+        domains = {r.from_departments for r in requirements if r.from_departments}
+        inputs = [r for r in departments.per_department(self.catalogue.requirements, case)
+                  if r.id in split_ids or r.domain in domains]
+        own: list[Finding] = []
+        for department in case.departments:
+            mine = [r for r in inputs if r.subject.kind == department.kind]
+            if not mine:
+                continue
+            if not department.submitted:
+                own += [departments.not_submitted(r, department) for r in mine]
+                continue
+            sub = departments.department_case(case, department, self.catalogue)
+            own += [dataclasses.replace(f, department=department.id) for f in self._evaluate(sub, mine, details, {})]
+        district = [r for r in requirements if r.id not in split_ids]
+        by_requirement = {r.id: r for r in requirements}
+        derived = {}
+        for req in district:
+            if req.from_departments:
+                finding = departments.derived_finding(req, case, own, self.catalogue)
+                if finding is not None:
+                    derived[req.id] = finding
+        findings = self._evaluate(read, [r for r in district if r.id not in derived], details, doubt)
+        findings = departments.block(findings, by_requirement, case.conflicts, self.catalogue)
+        made = {f.requirement: [f] for f in findings}
+        for req in split:
+            made.setdefault(req.id, []).append(departments.district_finding(
+                req, case, [f for f in own if f.requirement == req.id]))
+        for rid, finding in derived.items():
+            made.setdefault(rid, []).append(finding)
+        ordered: list[Finding] = []
+        for req in requirements:
+            ordered += made.get(req.id, [])
+        return Evaluation(given, self.catalogue, tuple(ordered), quality, department_findings=tuple(own))
+
+    def _evaluate(self, case: Case, requirements: list[Requirement], details: bool, doubt: "_Doubt") -> list[Finding]:
         facts: list[EngineFact] = []
         pending: list[tuple[Requirement, Values, dict[str, _Own], dict[str, list[str]]]] = []
         settled: dict[str, list[_Outcome]] = {}
@@ -222,9 +273,8 @@ class Evaluator:
             by_rule.setdefault(requirement, {}).setdefault(label, []).append(f)
         for req, values, records, alike in pending:
             settled[req.id] = self._outcomes(req, case, values, records, by_rule.get(req.id, {}), alike)
-        findings = [finding for req in requirements
-                    for finding in self._findings(req, case, settled[req.id], details, doubt)]
-        return Evaluation(given, self.catalogue, tuple(findings), quality)
+        return [finding for req in requirements
+                for finding in self._findings(req, case, settled[req.id], details, doubt)]
 
     # --- frames ------------------------------------------------------------------------------
 

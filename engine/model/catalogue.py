@@ -52,9 +52,33 @@ class FactSpec:
     fields: tuple[FieldSpec, ...] = ()
     location: Location | None = field(default=None, compare=False)
     consistency: tuple["DataCheck", ...] = ()  # data checks declared on this fact (and none on its fields)
+    scope: str = "district"  # where it may be given: district, department, or both (Scope)
+    rollup: str | None = None  # how departments' values make the district's (Rollup); None: they do not
 
     def field_spec(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
+
+
+class Scope:
+    DISTRICT, DEPARTMENT, BOTH = "district", "department", "both"
+    ALL = (DISTRICT, DEPARTMENT, BOTH)
+
+
+# roll-up rule -> the fact types it can apply to
+ROLLUPS: dict[str, tuple[FactType, ...]] = {
+    "sum": (FactType.INT, FactType.NUMBER),
+    "all": (FactType.BOOL,), "any": (FactType.BOOL,),
+    "earliest": (FactType.DATE,), "latest": (FactType.DATE,),
+    "concat": (FactType.RECORDS,),
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whom a requirement binds: each department of `kind`, because its source says so in `words`."""
+
+    kind: str
+    words: str  # e.g. 本单位, found in one of its citations' quotes
 
 
 BLOCKING_CHECKS = frozenset({"in_period", "after_period", "order", "unit"})
@@ -129,6 +153,7 @@ class RuleTest:
     expect: Verdict
     gap_records: tuple[str, ...] = ()
     location: Location | None = field(default=None, compare=False)
+    gap_departments: tuple[str, ...] = ()  # the departments whose gap the district finding must name
 
 
 @dataclass(frozen=True)
@@ -152,6 +177,8 @@ class Requirement:
     summary: Text | None = None
     tests: tuple[RuleTest, ...] = ()
     location: Location | None = field(default=None, compare=False)
+    subject: Subject | None = None  # None: the district; else each department of a kind
+    from_departments: str | None = None  # a domain: with departments, the verdict is theirs in it (the fact a fallback)
 
     def var(self, name: str) -> Var:
         return next(v for v in self.vars if v.name == name)

@@ -55,6 +55,14 @@ def to_json_data(evaluation: Evaluation, lang: str, score: Any = None) -> dict[s
         "findings": [finding_data(f, lang) for f in evaluation.findings],
         "data_quality": [data_quality_data(q, lang) for q in evaluation.data_quality],
     }
+    if evaluation.case.departments:  # only then: a case without departments keeps the 1.0 shape
+        from fazhi.evaluate.unevenness import spread_data
+        data["departments"] = {
+            "list": [{"id": d.id, "name": d.name, "kind": d.kind, "submitted": d.submitted}
+                     for d in evaluation.case.departments],
+            "findings": [{**finding_data(f, lang), "department": f.department} for f in evaluation.department_findings],
+            "unevenness": spread_data(evaluation, lang),
+        }
     if evaluation.waivers:
         from fazhi.checks.waivers import waiver_status
         data["waivers"] = [{**waiver_data(w), "status": waiver_status(w, evaluation)} for w in evaluation.waivers]

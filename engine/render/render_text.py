@@ -85,7 +85,30 @@ def _text_lines(evaluation: Evaluation, lang: str, score: Any) -> tuple[list[str
         for u in f.facts:
             if u.verification is not None:
                 lines.append("    " + verification_note(u, lang))
+    lines += department_lines(evaluation, lang)
     return lines, tags
+
+
+def department_lines(evaluation: Evaluation, lang: str) -> list[str]:
+    """Each department's own findings of the per-department requirements, then the unevenness."""
+    if not evaluation.case.departments:
+        return []
+    from fazhi.evaluate.unevenness import statements
+    lines = ["", "各部门（执法主体）" if lang != "en" else "Departments (enforcement bodies)"]
+    by_department: dict[str, list[Finding]] = {}
+    for f in evaluation.department_findings:
+        by_department.setdefault(f.department or "", []).append(f)
+    for d in evaluation.case.departments:
+        state = "" if d.submitted else (" — not submitted" if lang == "en" else "（未报送）")
+        lines.append(f"  {d.name} [{d.kind}]{state}")
+        for f in by_department.get(d.id, []):
+            zh, en, _ = VERDICT_TEXT[f.verdict]
+            record = f" ({f.record})" if f.record else ""
+            lines.append(f"    [{en if lang == 'en' else zh}] {f.requirement}{record} {f.message.get(lang)}")
+    said = statements(evaluation, lang)
+    if said:
+        lines += ["", "不平衡情况" if lang != "en" else "Unevenness"] + [f"  {s}" for s in said]
+    return lines
 
 
 def counts_line(evaluation: Evaluation, counts: dict[str, int], lang: str) -> str:
