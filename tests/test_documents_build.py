@@ -40,7 +40,7 @@ def test_title_block(report):
     assert h.title == "样例区2020年度法治政府建设差距报告"
     rows = {r.label: r.value for r in h.rows}
     assert rows["地区"] == "样例市样例区" and rows["年度"] == "2020年度" and rows["评估日期"] == "2021年3月1日"
-    assert rows["规则集及版本"] == "重大行政决策（doc-decisions，2026.2版）；行政执法（doc-enforcement，2026.1版）"
+    assert rows["规则集及版本"] == "重大行政决策（2026.2版）；行政执法（2026.1版）"  # no ruleset ID in Chinese prose
     assert rows["评分方案"].startswith("未使用")
 
 
@@ -124,8 +124,8 @@ def test_summary_under_a_profile_has_points_and_a_total(doc_evaluator, doc_evalu
     view = build_report(evaluation, "zh", DAY, score=score(evaluation, profile))
     assert view.summary.total_score == "10 / 100"
     assert {d.domain: d.points for d in view.summary.domains} == {"decisions": "10 / 40", "enforcement": "0 / 60"}
-    assert any("doc-scheme" in n for n in view.summary.notes)
-    assert {r.label: r.value for r in view.header.rows}["评分方案"] == "测试考评方案（doc-scheme，1版）"
+    assert any("测试考评方案" in n and "doc-scheme" not in n for n in view.summary.notes)  # no profile ID in prose
+    assert {r.label: r.value for r in view.header.rows}["评分方案"] == "测试考评方案（1版）"
 
 
 def test_english_view(doc_evaluate):

@@ -55,14 +55,16 @@ def test_fonts_are_named_for_east_asian_text(report_docx):
 
 def test_headings_are_numbered_word_headings(report_docx):
     document = docx.Document(str(report_docx))
-    assert paragraphs(document, "Title") == ["样例区2020年度法治政府建设差距报告"]  # fits on one line
-    assert paragraphs(document, "Heading 1") == ["一、总体情况", "二、存在的问题", "三、需补充的材料", "附件：逐项检查结果"]
-    assert paragraphs(document, "Heading 2") == ["（一）行政执法方面", "（二）重大行政决策方面"]
+    # the report's title (fits on one line), then each annex's own title (GB/T 9704: 附件N above a centred title)
+    assert paragraphs(document, "Title") == ["样例区2020年度法治政府建设差距报告", "存在问题的具体情况", "需补充材料清单", "逐项检查结果"]
+    assert paragraphs(document, "Heading 1") == ["一、总体情况", "二、存在的问题", "三、需补充的材料"]
+    assert paragraphs(document, "Heading 2") == ["（一）行政执法方面", "（二）重大行政决策方面"] * 2  # body, then 附件1
 
 
 def test_problem_sentences_in_order(report_docx):
     texts = [p.text for p in docx.Document(str(report_docx)).paragraphs]
-    points = [t for t in texts if t[:2] in ("一是", "二是", "三是")]
+    body = texts[:texts.index("附件1")]
+    points = [t for t in body if t[:2] in ("一是", "二是", "三是")]
     assert points == [
         "一是2件重大执法决定不符合“重大执法决定作出前须经法制审核”的要求。",
         "二是重大执法决定法制审核人员不足，法制审核人员占执法人员比例为2.1%，低于5%的要求。",
@@ -78,8 +80,8 @@ def test_real_tables_with_header_rows(report_docx):
     assert [c.text for c in info.rows[0].cells] == ["地区", "样例市样例区"]
     assert [c.text for c in summary.rows[0].cells] == ["领域", "要求数", "符合", "差距", "事实不足", "不适用", "符合率"]
     assert len(summary.rows) == 4  # two domains and the total
-    assert [r.cells[0].text for r in records_b.rows] == ["事项", "JC-01", "JC-02", "JC-03"]
-    assert len(requests.rows) == 1 + 5 and len(annex.rows) == 1 + 8
+    assert [r.cells[0].text for r in records_b.rows] == ["事项", "JC\u201101", "JC\u201102", "JC\u201103"]  # never broken
+    assert len(requests.rows) == 1 + 2 and len(annex.rows) == 1 + 8  # one row per topic or records fact, not per requirement
     assert annex.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert all(t.style.name == "Table Grid" for t in tables)
 
@@ -113,3 +115,13 @@ def test_english_docx(fazhi, tmp_path):
     document = docx.Document(str(out))
     assert paragraphs(document, "Heading 1")[:2] == ["1. Overview", "2. Problems found"]
     assert any(p.text.startswith("First, major enforcement decisions: 2 fall short") for p in document.paragraphs)
+
+
+def test_wide_annexes_are_landscape_sections(report_docx):
+    """附件2 and 附件3 are wide tables: each starts a landscape section so IDs and 领域 need not break."""
+    from docx.enum.section import WD_ORIENT
+    sections = docx.Document(str(report_docx)).sections
+    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.LANDSCAPE]
+    assert round(sections[-1].page_width.mm) == 297 and round(sections[-1].page_height.mm) == 210
+    annex = docx.Document(str(report_docx)).tables[-1]
+    assert round(sum(c.width.mm for c in annex.rows[0].cells)) == 297 - 37 - 35  # the landscape text width

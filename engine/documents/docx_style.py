@@ -37,6 +37,7 @@ class GovDocument:
 
     def __init__(self, lang: str):
         self.lang = lang
+        self.text_width_mm: float = TEXT_WIDTH_MM  # a landscape section widens it
         self.doc = Document()
         self._page()
         self._styles()
@@ -148,6 +149,33 @@ class GovDocument:
     def date(self, text: str) -> None:
         self.doc.add_paragraph(text, style="Fazhi Date")
 
+    def annex_section(self, label: str, title: str, landscape: bool = False) -> None:
+        """An annex on a new page (GB/T 9704: "附件1" top left in 黑体, its title centred); a wide table gets
+        a landscape section so its columns need not break IDs or run text vertically."""
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = Mm(297), Mm(210)
+            section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(28), Mm(26), Mm(37), Mm(35)
+            self.text_width_mm = 297 - 37 - 35
+        else:
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = Mm(210), Mm(297)
+            section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+            self.text_width_mm = TEXT_WIDTH_MM
+        p = self.doc.add_paragraph()
+        p.paragraph_format.first_line_indent = Pt(0)
+        run = p.add_run(label)
+        run.font.name = HEI
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEI)
+        self.title(title)
+
+    def right(self, text: str) -> None:
+        """署名: right-aligned above the date."""
+        p = self.doc.add_paragraph(text, style="Fazhi Date")
+        p.paragraph_format.space_before = Pt(0)
+
     def page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -157,7 +185,7 @@ class GovDocument:
         table.style = self.doc.styles["Table Grid"]
         table.autofit = False
         style = "Fazhi Table Small" if small else "Fazhi Table"
-        scale = TEXT_WIDTH_MM / sum(widths_mm)
+        scale = self.text_width_mm / sum(widths_mm)
         for i, w in enumerate(widths_mm):
             table.columns[i].width = Mm(w * scale)
         for r, values in enumerate([list(headers)] + [list(v) for v in rows]):
