@@ -147,3 +147,20 @@ def test_no_gap_says_so(doc_evaluate, tmp_path):
     from fazhi.documents.render import render
     assert "本次检查未发现差距。" in render("report", "md", view)
     assert "本次检查未发现需整改的问题。" in render("memo", "html", build_memo(doc_evaluate(tmp_path), "zh", DAY))
+
+
+def test_issuer_and_addressee(doc_evaluate):
+    """主送 defaults to the level above (the case names its parent 样例市); 署名 from --issuer or submitted.by."""
+    view = build_report(doc_evaluate(), "zh", DAY)
+    assert view.addressee == "中共样例市委、样例市人民政府"
+    view = build_report(doc_evaluate(), "zh", DAY, issuer="样例区司法局", addressee="样例区人民政府")
+    assert (view.issuer, view.addressee) == ("样例区司法局", "样例区人民政府")
+
+
+def test_requests_ask_each_fact_once(doc_evaluate):
+    """附件2: one row per missing fact or records fact, whichever requirements need it; no doubled words."""
+    rows = build_report(doc_evaluate(), "zh", DAY).request_rows
+    questions = [r.question for r in rows]
+    assert len(questions) == len(set(questions))
+    assert all("注明文件名称" not in q for q in questions)  # the advice is said once, in the table header
+    assert rows[0].question == "请补充下列重大行政决策的情况：JC-01、JC-02、JC-03、JC-04。" and rows[0].fields == "是否经专家论证"

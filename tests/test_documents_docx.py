@@ -100,13 +100,20 @@ def test_memo_docx_from_the_command(fazhi, tmp_path):
     assert code == 0, err
     document = docx.Document(str(out))
     assert paragraphs(document, "Title") == ["样例区2020年度\n法治政府建设问题整改方案"]  # too long: breaks after 年度
-    assert paragraphs(document, "Heading 1") == ["一、整改任务清单", "二、完成时限说明"]
+    # a complete 整改方案: aims, the task table, safeguards (the fixed sections from memo_fixed.zh.txt.j2)
+    assert paragraphs(document, "Heading 1") == ["一、总体要求和整改目标", "二、整改任务", "三、保障措施"]
+    assert paragraphs(document, "Heading 2") == ["（一）加强组织领导", "（二）强化督查督办", "（三）严格整改销号"]
     tasks = document.tables[1]
-    assert [c.text for c in tasks.rows[0].cells] == ["序号", "问题", "整改措施", "责任单位", "完成时限", "验收标准", "整改状态"]
-    assert len(tasks.rows) == 1 + 7
-    third = [c.text for c in tasks.rows[3].cells]
-    assert third[1].startswith("重大执法决定法制审核人员不足") and third[3:5] == ["样例区司法局", "2021年5月30日"]
-    assert third[5] == "法制审核人员占比 ≥ 5%" and third[6] == "整改中"
+    assert [c.text for c in tasks.rows[0].cells] == ["序号", "问题", "涉及事项", "整改措施", "责任单位", "完成时限", "验收标准", "整改状态"]
+    assert len(tasks.rows) == 1 + 4  # one task per requirement: the per-record gaps of one requirement are one task
+    assert tasks.rows[1].cells[0].text == "整改事项1"
+    third = [c.text for c in tasks.rows[2].cells]
+    assert third[1].startswith("重大执法决定法制审核人员不足") and third[4:6] == ["样例区司法局", "2021年5月30日"]
+    assert third[6] == "法制审核人员占比 ≥ 5%" and third[7] == "整改中"
+    section = document.sections[1]  # the task table's own landscape section, as wide as the table
+    assert round(section.page_width.mm) == 297
+    text_width = section.page_width.mm - section.left_margin.mm - section.right_margin.mm
+    assert round(sum(c.width.mm for c in tasks.rows[0].cells)) <= round(text_width)
 
 
 def test_english_docx(fazhi, tmp_path):

@@ -21,6 +21,7 @@ from fazhi.documents import labels as L
 from fazhi.documents.common import (Group, basis_lines, count_sentence, domain_titles, fact_lines, gap_groups_by_domain,
                      groups, header, progress_view, sections)
 from fazhi.documents import tier_views
+from fazhi.documents.plain import choice_free
 from fazhi.documents.memo_json import Progress, fingerprint
 from fazhi.documents.model import (AnnexRow, DomainProblems, DomainSummary, FactLine, InfoRequest, InfoRow, ProblemPoint, Question,
                     RecordLine, RequestRow, ReportView, Summary)
@@ -294,14 +295,6 @@ def request_rows(evaluation: Evaluation, lang: str) -> tuple[RequestRow, ...]:
 def _plain_label(text: str, lang: str) -> str:
     """本年度制定的行政规范性文件 → 制定的行政规范性文件 after "请列出本年度" (no doubled words)."""
     return text[3:] if lang == "zh" and text.startswith("本年度") else text
-
-
-_CODE_BEFORE_CHOICE = re.compile(r"\b[a-z][a-z0-9_]*\s+(?=[\u3400-\u9fff])")
-
-
-def choice_free(text: str, lang: str) -> str:
-    """A Chinese label or question without the enum codes it lists (government 区政府 / … → 区政府 / …)."""
-    return _CODE_BEFORE_CHOICE.sub("", text) if lang == "zh" else text
 
 
 def rfi_summary(evaluation: Evaluation, lang: str) -> str:

@@ -123,19 +123,29 @@ def memo_docx(view: MemoView) -> bytes:
     g = GovDocument(view.lang)
     g.title(view.header.title)
     g.info(view.header)
-    g.heading(view.sections["tasks"].heading)
-    if view.items:
-        g.table([L["number"], L["problem"], L["measure"], L["owner"], L["deadline"], L["acceptance"], L["status"]],
-                [(str(i.number), f"{i.problem}\n{i.requirement}{' ' + i.record if i.record else ''}{L['sep']}{L['id']} {i.id}",
-                  i.measure, i.owner, i.deadline, i.acceptance, i.status) for i in view.items],
-                (8, 38, 30, 18, 22, 26, 14), small=True)
-    else:
-        g.para(L["no_tasks"])
-    g.heading(view.sections["deadlines"].heading)
-    g.para(view.deadline_sentence)
+    for b in view.blocks:
+        if b.kind == "heading1":
+            g.heading(b.text)
+        elif b.kind == "heading2":
+            g.heading(b.text, level=2)
+        elif b.kind == "paragraph":
+            g.para(b.text)
+        else:
+            g.para(view.deadline_sentence)
+            if view.tasks:
+                g.landscape(True)  # the task table needs the width: its own landscape section
+                g.table([L["number"], L["problem"], L["records"], L["measure"], L["owner"], L["deadline"], L["acceptance"], L["status"]],
+                        [(t.number, f"{t.problem}{L['open_paren']}{t.severity}{L['close_paren']}", _unbroken(t.records) or "—",
+                          t.measure, t.owner, t.deadline, t.acceptance, t.status) for t in view.tasks],
+                        (18, 44, 18, 42, 20, 24, 40, 14), small=True)
+                g.landscape(False)
+            else:
+                g.para(L["no_tasks"])
     if view.progress is not None:
         g.heading(view.sections["progress"].heading)
         g.progress(view.progress, L)
+    if view.issuer:
+        g.right(view.issuer)
     g.date(view.header.evaluated_on)
     return g.save(view.header.title, dt.date.fromisoformat(view.header.evaluated_on_iso))
 

@@ -152,6 +152,16 @@ class GovDocument:
     def annex_section(self, label: str, title: str, landscape: bool = False) -> None:
         """An annex on a new page (GB/T 9704: "附件1" top left in 黑体, its title centred); a wide table gets
         a landscape section so its columns need not break IDs or run text vertically."""
+        self.landscape(landscape)
+        p = self.doc.add_paragraph()
+        p.paragraph_format.first_line_indent = Pt(0)
+        run = p.add_run(label)
+        run.font.name = HEI
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEI)
+        self.title(title)
+
+    def landscape(self, landscape: bool) -> None:
+        """A new section on a new page, landscape (text width 225 mm) or back to portrait (156 mm)."""
         from docx.enum.section import WD_ORIENT, WD_SECTION
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         if landscape:
@@ -164,12 +174,6 @@ class GovDocument:
             section.page_width, section.page_height = Mm(210), Mm(297)
             section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
             self.text_width_mm = TEXT_WIDTH_MM
-        p = self.doc.add_paragraph()
-        p.paragraph_format.first_line_indent = Pt(0)
-        run = p.add_run(label)
-        run.font.name = HEI
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEI)
-        self.title(title)
 
     def right(self, text: str) -> None:
         """署名: right-aligned above the date."""

@@ -229,6 +229,30 @@ class MemoItem:
     acceptance: str
     status: str  # label
     status_code: str  # open | reopened | closed | unverified
+    deadline_note: str = ""  # （依《……》规则集规定） when the requirement's own deadline replaces the severity's
+
+
+@dataclass(frozen=True)
+class MemoTask:
+    """A row of the task table: one per requirement (its records listed), numbered 整改事项1…"""
+
+    number: str  # 整改事项1
+    problem: str
+    records: str  # the records concerned, "、"-joined; "" for a requirement checked once
+    severity: str
+    measure: str
+    owner: str
+    deadline: str  # as read, with its note
+    acceptance: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of the editable fixed text: heading1, heading2, paragraph, or tasks (where the table goes)."""
+
+    kind: str
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -240,3 +264,6 @@ class MemoView:
     deadline_sentence: str
     deadlines: Mapping[str, int]
     progress: ProgressView | None
+    tasks: tuple[MemoTask, ...] = ()
+    blocks: tuple[Block, ...] = ()  # the fixed sections around the task table
+    issuer: str = ""
