@@ -99,14 +99,14 @@ def _inspection_sections(g: GovDocument, view: ReportView, L: dict[str, str]) ->
         g.heading(view.sections["waivers"].heading)
         g.para(L["waivers_intro"])
         g.table([L["requirement"], L["justification"], L["requested_by"], L["approved_by"], L["expires"], L["status"]],
-                [(f"{w.requirement}{' ' + w.record if w.record else ''} {w.title}", w.justification, w.requested_by,
+                [(w.title + (f"{L['open_paren']}{w.record}{L['close_paren']}" if w.record else ""), w.justification, w.requested_by,
                   w.approved_by, w.expires, w.status) for w in view.waivers], (40, 40, 22, 22, 20, 16), small=True)
     if "unverified" in view.sections:
         g.heading(view.sections["unverified"].heading)
         if view.unverified:
             g.para(L["unverified_intro"])
             g.table([L["requirement"], L["tier"], L["actual"]],
-                    [(f"{u.requirement} {u.title}", u.tier, "\n".join(f"{f.label}{L['colon']}{f.value}" for f in u.facts))
+                    [(u.title, u.tier, "\n".join(f"{f.label}{L['colon']}{f.value}" for f in u.facts))
                      for u in view.unverified], (56, 20, 80), small=True)
         else:
             g.para(L["no_unverified"])

@@ -212,9 +212,9 @@ class GovDocument:
 
     def progress(self, progress: ProgressView, L: dict[str, str]) -> None:
         self.para(progress.sentence)
-        self.table([L["number"], L["id"], L["problem"], L["previous_status"], L["current_status"]],
-                   [(str(r.number), r.id, f"{r.requirement}{' ' + r.record if r.record else ''}{L['colon']}{r.problem}",
-                     r.previous_status or "—", r.status) for r in progress.rows], (10, 28, 82, 18, 18), small=True)
+        self.table([L["number"], L["problem"], L["previous_status"], L["current_status"]],
+                   [(str(r.number), (f"{r.record}{L['colon']}" if r.record else "") + r.problem,
+                     r.previous_status or "—", r.status) for r in progress.rows], (10, 110, 18, 18), small=True)
 
     # --- output --------------------------------------------------------------------------------
 
