@@ -46,7 +46,7 @@ def build_report(evaluation: Evaluation, lang: str, evaluated_on: dt.date, progr
         lang=lang,
         header=header(evaluation, lang, "report_title", evaluated_on, score.profile if score else None, extra),
         sections=sections(lang, keys),
-        summary=summary(evaluation, lang, score),
+        summary=_with_counts(summary(evaluation, lang, score), evaluation, lang),
         problems=problems(evaluation, lang, progress),
         requests=requests(evaluation, lang),
         annex=annex(evaluation, lang),
@@ -62,6 +62,11 @@ def build_report(evaluation: Evaluation, lang: str, evaluated_on: dt.date, progr
         addressee=addressee_of(evaluation, lang, addressee),
         annexes=tuple(L.label(lang, k) for k in ("annex_details", "annex_requests", "annex_verdicts")),
     )
+
+
+def _with_counts(s: Summary, evaluation: Evaluation, lang: str) -> Summary:
+    """The body says once how requirements and findings relate, so its counts and `check`'s agree."""
+    return replace(s, notes=s.notes + (counts_sentence(evaluation, lang),))
 
 
 def issuer_of(evaluation: Evaluation, issuer: str | None) -> str:
