@@ -214,3 +214,16 @@ def test_after_a_worker_crash_the_files_keep_the_case_order(recorded, population
     expected = [r for r in openpyxl.load_workbook(recorded[0] / "summary.xlsx")["全部结论"].iter_rows(min_row=2, values_only=True)
                 if (r[0], r[2]) != (lost["district"], lost["period"])]
     assert rows == expected
+
+
+def test_dashboard_lists_the_worst_first_in_full_and_prints_on_a4_landscape(recorded):
+    """Issue 14: worst districts first (each keeping its rank from the best), no clipping scroll box,
+    tiles counting the latest year as the charts do, a print stylesheet, names never wrapped."""
+    out, inspection, _ = recorded
+    page = (out / "index.html").read_text(encoding="utf-8")
+    ranking = page.split('<section id="ranking">')[1].split("</section>")[0]
+    ranks = [int(n) for n in re.findall(r'<tr><td class="num">(\d+)</td><td class="name">', ranking)]
+    assert ranks == sorted(ranks, reverse=True) and len(ranks) == len(inspection.latest())
+    assert "max-height" not in page and "size: A4 landscape" in page and "display: table-header-group" in page
+    latest_gaps = sum(r.counts.get("gap", 0) for r in inspection.latest())
+    assert f"<b>{latest_gaps}</b><span>差距</span>" in page
