@@ -97,11 +97,24 @@ def test_findings_sheet_reads_back_with_openpyxl(recorded):
     book = openpyxl.load_workbook(out / "summary.xlsx")
     assert book.sheetnames == ["矩阵", "全部结论", "数据质量", "豁免", "趋势", "错误"]
     sheet = book["全部结论"]
-    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
-    assert [c.value for c in sheet[1]][:4] == ["地区", "上级", "年度", "id"] and sheet["A1"].font.b
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:Q{sheet.max_row}"
+    assert [c.value for c in sheet[1]] == ["地区", "上级", "年度", "编号", "要求编号", "记录", "领域", "严重程度", "结论", "原结论",
+                                           "证据层级", "要求", "说明", "豁免", "领域代码", "严重程度代码", "结论代码"]
+    assert sheet["A1"].font.b
     got = list(sheet.iter_rows(min_row=2, values_only=True))
-    expected = [tuple(None if v == "" else v for v in (r.district, r.parent, r.period, *row))
-                for r in inspection.ok for row in rows[r.index]]
+    words = {"critical": "严重", "major": "较重", "minor": "一般", "advisory": "提示", "met": "符合", "gap": "差距",
+             "insufficient_facts": "事实不足", "waived": "已豁免", "not_applicable": "不适用", "self_declared": "自报",
+             "documented": "有证明材料", "verified": "已核验", None: None}
+
+    def note(text: str) -> str:  # the waiver note in Chinese
+        return (text.replace("waived until ", "豁免有效期至") if text.startswith("waived") else
+                "豁免已于" + text.removeprefix("waiver expired ") + "过期，按原结论计") if text else text
+
+    expected = [tuple(None if v == "" else v for v in (
+        r.district, r.parent, r.period, id_, req, record, inspection.titles[domain].zh, words[severity], words[verdict],
+        words[original], words[tier], title, message, note(waiver), domain, severity, verdict))
+        for r in inspection.ok for id_, req, record, domain, severity, verdict, original, tier, title, message, waiver
+        in rows[r.index]]
     assert len(got) == len(expected) == sum(len(rows[r.index]) for r in inspection.ok)
     assert got == expected  # shared strings resolve, blanks keep the later columns in place
     blank_inside = [g for g in got if g[5] is None and g[12] is not None]  # no record, yet a message
@@ -111,7 +124,7 @@ def test_findings_sheet_reads_back_with_openpyxl(recorded):
         shared = z.read("xl/sharedStrings.xml").decode("utf-8")
     assert " r=" not in xml and "<c/>" in xml and 't="s"' in xml and "<t>" in xml
     assert all(t != t.strip() for t in re.findall('<t xml:space="preserve">(.*?)</t>', xml))  # only where it matters
-    assert "<si><t>AR-CONTENT</t></si>" in shared
+    assert "<si><t>AR-CONTENT</t></si>" in shared and "<si><t>差距</t></si>" in shared
 
 
 def test_jobs_1_writes_the_same_files_as_jobs_2(recorded, population, tmp_path):
@@ -141,7 +154,7 @@ def test_a_full_findings_sheet_goes_on_in_the_next(recorded, population, tmp_pat
     rows = []
     for name in parts:
         sheet = book[name]
-        assert sheet.max_row <= 101 and sheet.auto_filter.ref == f"A1:N{sheet.max_row}" and sheet.freeze_panes == "B2"
+        assert sheet.max_row <= 101 and sheet.auto_filter.ref == f"A1:Q{sheet.max_row}" and sheet.freeze_panes == "B2"
         assert [c.value for c in sheet[1]] == [c.value for c in whole[1]]
         rows += list(sheet.iter_rows(min_row=2, values_only=True))
     assert rows == list(whole.iter_rows(min_row=2, values_only=True))
@@ -236,7 +249,32 @@ def test_dashboard_lists_the_worst_first_in_full_and_prints_on_a4_landscape(reco
 def test_summary_xlsx_prints_landscape_fitted_to_the_width(recorded):
     import openpyxl
     out, _, _ = recorded
-    sheet = openpyxl.load_workbook(out / "summary.xlsx", read_only=False).worksheets[0]
+    book = openpyxl.load_workbook(out / "summary.xlsx", read_only=False)
+    sheet = book.worksheets[0]
     assert sheet.freeze_panes == "B2"  # header row and the district column stay in view
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
     assert sheet.page_setup.fitToHeight == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert all(s.print_title_rows == "$1:$1" for s in book.worksheets)  # the header row on every printed page
+
+
+def test_summary_xlsx_colours_verdicts_and_speaks_chinese(recorded):
+    """Issue 14: verdicts coloured (one rule per word on the column, none per cell), Chinese in the
+    waivers and trends sheets, the points of the profile filled in."""
+    import openpyxl
+    out, inspection, _ = recorded
+    book = openpyxl.load_workbook(out / "summary.xlsx")
+    rules = {(str(cf.sqref), rule.formula[0]): rule.dxf for cf in book["全部结论"].conditional_formatting for rule in cf.rules}
+    assert set(rules) >= {("I2:I1048576", '"差距"'), ("I2:I1048576", '"符合"'), ("I2:I1048576", '"事实不足"'),
+                          ("I2:I1048576", '"已豁免"'), ("H2:H1048576", '"严重"')}
+    assert rules[("I2:I1048576", '"差距"')].fill.bgColor.rgb == "FFFFC7CE"  # red for a gap
+    assert rules[("I2:I1048576", '"符合"')].fill.bgColor.rgb == "FFC6EFCE"  # green when met
+    waivers = list(book["豁免"].iter_rows(values_only=True))
+    assert waivers[0][3:7] == ("要求编号", "要求", "记录", "状态") and len(waivers) > 1
+    titles = {r.id: r.title.zh for r in inspection.catalogue.requirements}
+    assert all(w[4] == titles[w[3]] and w[6] in ("已豁免", "已过期，不予豁免", "未使用") for w in waivers[1:])
+    trends = list(book["趋势"].iter_rows(values_only=True))
+    assert trends[0] == ("地区", "上级", "年度", "差距数", "符合率%", "得分", "与上年相比")
+    assert all(isinstance(t[5], float) for t in trends[1:])  # the profile's points
+    changes = [t[6] for t in trends[1:] if t[6]]
+    assert changes and all(re.fullmatch(r"(新增|反弹|持续|已整改|待核验|豁免) \d+(，(新增|反弹|持续|已整改|待核验|豁免) \d+)*", c)
+                           for c in changes)

@@ -2,6 +2,9 @@
 
 The findings sheet is most of the file (~185 rows a case): the workers render their cases' rows
 (`findings_xml`, with the catalogue's strings shared) and the parent only streams them into the zip.
+A reader sees words in the run's language (差距, 较重, the domain's title); the codes a script filters
+on (domain, severity, verdict) follow in columns of their own. Verdicts are coloured by conditional
+formats on the column (no per-cell style), and every sheet prints its header row on each page.
 """
 from __future__ import annotations
 
@@ -9,12 +12,15 @@ from typing import Any, Iterator
 
 from fazhi.model.catalogue import Catalogue
 from fazhi.load.profiles import Profile
-from fazhi.vocabulary import Severity, Text, Verdict
+from fazhi.vocabulary import ENUM_LABELS, Severity, Text, Verdict
+from fazhi.documents.labels import WAIVER_STATUS
 from fazhi.inspection import cells
 from fazhi.inspection.cells import SharedStrings
-from fazhi.inspection.results import ROW, TIERS, VERDICTS, CaseResult
+from fazhi.inspection.results import TIERS, VERDICTS, CaseResult
 from fazhi.inspection.summary import Inspection
-from fazhi.inspection.xlsxwriter import Workbook
+from fazhi.inspection.xlsxwriter import MAX_ROWS, Workbook
+
+MAX_ROW = MAX_ROWS + 1
 
 HEAD = {
     "zh": {"district": "地区", "parent": "上级", "period": "年度", "share": "符合率%", "share_w": "符合率%（不计豁免）",
@@ -23,7 +29,7 @@ HEAD = {
            "errors": "错误", "trends": "趋势", "note": "备注", "check": "核验项", "kind": "类型", "fact": "事实",
            "message": "说明", "expected": "应为", "actual": "填报", "location": "位置", "status": "状态", "expires": "有效期至",
            "requested_by": "申请人", "approved_by": "批准人", "justification": "理由", "file": "文件", "gap": "差距数",
-           "changes": "与上年相比"},
+           "changes": "与上年相比", "record": "记录", "requirement": "要求编号", "title": "要求", "status_code": "状态代码"},
     "en": {"district": "district", "parent": "parent", "period": "year", "share": "share met %",
            "share_w": "share met % (without waivers)", "points": "points", "points_w": "points (without waivers)",
            "max": "max", "verified": "verified %", "dq": "data-quality findings", "path": "case", "error": "error",
@@ -31,8 +37,25 @@ HEAD = {
            "trends": "trends", "note": "note", "check": "check", "kind": "kind", "fact": "fact", "message": "message",
            "expected": "expected", "actual": "stated", "location": "where", "status": "status", "expires": "expires",
            "requested_by": "requested by", "approved_by": "approved by", "justification": "justification", "file": "file",
-           "gap": "gaps", "changes": "change on the year before"},
+           "gap": "gaps", "changes": "change on the year before", "record": "record", "requirement": "requirement",
+           "title": "title", "status_code": "status code"},
 }
+# The findings sheet's columns after district, parent and year (ROW, with the codes repeated at the end).
+FINDINGS_HEAD = {
+    "zh": ["编号", "要求编号", "记录", "领域", "严重程度", "结论", "原结论", "证据层级", "要求", "说明", "豁免",
+           "领域代码", "严重程度代码", "结论代码"],
+    "en": ["id", "requirement", "record", "domain", "severity", "verdict", "original verdict", "evidence tier", "title",
+           "message", "waiver", "domain code", "severity code", "verdict code"],
+}
+FINDINGS_WIDTHS = [12, 10, 6, 17, 16, 10, 20, 8, 10, 10, 12, 30, 60, 24, 14, 10, 16]
+VERDICT_COLUMN = "I"  # 结论 (district, parent, year, then FINDINGS_HEAD)
+SEVERITY_COLUMN = "H"
+# Conditional formats (xlsxwriter.DXFS): verdict word → format
+VERDICT_FORMAT = {"gap": 0, "met": 1, "insufficient_facts": 2, "waived": 3, "not_applicable": 4}
+_CHANGES = ("new", "regressed", "persisting", "resolved", "unverified", "waived")
+_CHANGE_LABELS = {"zh": {"new": "新增", "regressed": "反弹", "persisting": "持续", "resolved": "已整改", "unverified": "待核验",
+                         "waived": "豁免"},
+                  "en": {k: k for k in _CHANGES}}
 VERDICT_HEAD = {"zh": {"met": "符合", "gap": "差距", "insufficient_facts": "事实不足", "waived": "豁免", "not_applicable": "不适用"},
                 "en": {"met": "met", "gap": "gap", "insufficient_facts": "insufficient", "waived": "waived",
                        "not_applicable": "n/a"}}
@@ -46,7 +69,19 @@ _ENGINE_NOT_APPLICABLE = (Text("适用条件不成立", "the condition for apply
                           Text("无适用的事项", "no item the requirement applies to"), Text("不适用", "not applicable"))
 
 
-def shared_strings(catalogue: Catalogue, profile: Profile | None, lang: str) -> SharedStrings:
+class SheetStrings(SharedStrings):
+    """The shared strings, and the words the findings sheet shows for the codes (built before the fork)."""
+
+    def __init__(self, strings: list[str], lang: str, domains: dict[str, str]):
+        codes = [*VERDICTS, *TIERS, *(s.value for s in Severity)]
+        self.lang = lang
+        self.words: dict[str | None, str | None] = {c: ENUM_LABELS[c].get(lang) if c in ENUM_LABELS else c for c in codes}
+        self.words[None] = None
+        self.domains = domains
+        super().__init__([*strings, *(w for w in self.words.values() if w), *domains.values()])
+
+
+def shared_strings(catalogue: Catalogue, profile: Profile | None, lang: str) -> SheetStrings:
     """The findings sheet's strings that the catalogue fixes, built before the fork (workers inherit it)."""
     selected = [r for r in catalogue.requirements if profile is None or profile.selects(r.id, r.domain)]
     strings = [*VERDICTS, *TIERS, *(s.value for s in Severity), *(r.domain for r in selected)]
@@ -61,13 +96,38 @@ def shared_strings(catalogue: Catalogue, profile: Profile | None, lang: str) -> 
                 strings.append(text.removesuffix("\n"))
         if Verdict.MET not in r.messages:
             strings.append(_ENGINE_MET[lang] + r.expected.get(lang))
-    return SharedStrings(strings)
+    titles = catalogue.domain_titles
+    domains = {r.domain: titles[r.domain].get(lang) if r.domain in titles else r.domain for r in selected}
+    return SheetStrings(strings, lang, domains)
+
+
+def sheet_rows(rows: list[tuple[Any, ...]], shared: SharedStrings | None) -> list[tuple[Any, ...]]:
+    """The ROW tuples as the findings sheet shows them: words for the codes, which follow at the end."""
+    if isinstance(shared, SheetStrings):
+        words, domains, zh = shared.words, shared.domains, shared.lang != "en"
+    else:  # no table (a test's writer): Chinese words, domain codes
+        words, domains, zh = {**{c: t.zh for c, t in ENUM_LABELS.items()}, None: None}, {}, True
+    return [(id_, requirement, record, domains.get(domain, domain), words.get(severity, severity), words.get(verdict, verdict),
+             words.get(original, original), words.get(tier, tier), title, message, _note(note, zh) if note else note,
+             domain, severity, verdict)
+            for id_, requirement, record, domain, severity, verdict, original, tier, title, message, note in rows]
+
+
+def _note(note: str, zh: bool) -> str:
+    """results._note's English, in Chinese ("waived until 2021-12-31" → 豁免有效期至2021-12-31)."""
+    if not zh:
+        return note
+    if note.startswith("waived until "):
+        return "豁免有效期至" + note[len("waived until "):]
+    if note.startswith("waiver expired "):
+        return "豁免已于" + note[len("waiver expired "):] + "过期，按原结论计"
+    return note
 
 
 def findings_xml(result: CaseResult, rows: list[tuple[Any, ...]], shared: SharedStrings | None) -> bytes:
-    """A case's rows of the findings sheet (in its worker): district, parent, year, then the ROW."""
+    """A case's rows of the findings sheet (in its worker): district, parent, year, then `sheet_rows`."""
     head = cells.cell(result.district) + cells.cell(result.parent) + cells.cell(result.period)
-    return cells.rows(rows, shared, prefix=head).encode("utf-8")
+    return cells.rows(sheet_rows(rows, shared), shared, prefix=head).encode("utf-8")
 
 
 class SummaryBook:
@@ -78,12 +138,12 @@ class SummaryBook:
         self.inspection = inspection
         h = HEAD[inspection.lang]
         self._book = Workbook(path, shared, [h[k] for k in ("matrix", "findings", "quality", "waivers", "trends", "errors")])
-        labels = {"id": "id", "requirement": "requirement", "record": "record", "domain": "domain", "severity": "severity",
-                  "verdict": "verdict", "original": "original verdict", "tier": "evidence tier", "title": "title",
-                  "message": "message", "waiver": "waiver"}
+        words = {c: ENUM_LABELS[c].get(inspection.lang) for c in VERDICT_FORMAT}
+        colours = [(f"{VERDICT_COLUMN}2:{VERDICT_COLUMN}{MAX_ROW}", words[c], n) for c, n in VERDICT_FORMAT.items()]
+        colours.append((f"{SEVERITY_COLUMN}2:{SEVERITY_COLUMN}{MAX_ROW}", ENUM_LABELS["critical"].get(inspection.lang), 0))
         try:
-            self._findings = self._book.stream(h["findings"], [h["district"], h["parent"], h["period"]] + [labels[k] for k in ROW],
-                                               [12, 10, 6, 17, 22, 10, 16, 10, 12, 12, 14, 30, 60, 24])
+            self._findings = self._book.stream(h["findings"], [h["district"], h["parent"], h["period"]]
+                                               + FINDINGS_HEAD[inspection.lang], FINDINGS_WIDTHS, colours)
         except BaseException:
             self._book.abort()
             raise
@@ -119,18 +179,25 @@ class SummaryBook:
         head += [h["verified"], h["dq"], *domain_cols, h["path"]]
         book.sheet(h["matrix"], head, (_matrix_row(inspection, r) for r in inspection.ok),
                    [14, 10, 7] + [8] * (len(head) - 3))
-        book.sheet(h["quality"], [h["district"], h["parent"], h["period"], h["check"], h["kind"], h["fact"], "record",
+        book.sheet(h["quality"], [h["district"], h["parent"], h["period"], h["check"], h["kind"], h["fact"], h["record"],
                                   h["message"], h["expected"], h["actual"], h["location"]],
                    ([r.district, r.parent, r.period, q["check"], q["kind"], q["fact"], q["record"], q["message"], q["expected"],
                      q["actual"], q["location"]] for r in inspection.ok for q in r.data_quality),
                    [12, 10, 6, 36, 10, 30, 8, 60, 16, 16, 40])
-        book.sheet(h["waivers"], [h["district"], h["parent"], h["period"], "requirement", "record", h["status"], h["expires"],
-                                  h["requested_by"], h["approved_by"], h["justification"], h["file"]],
-                   ([r.district, r.parent, r.period, w["requirement"], w["record"], w["status"], w["expires"],
-                     w["requested_by"], w["approved_by"], w["justification"], w["file"]] for r in inspection.ok for w in r.waivers),
-                   [12, 10, 6, 22, 8, 10, 12, 16, 16, 40, 30])
-        book.sheet(h["trends"], [h["district"], h["parent"], h["period"], h["gap"], h["share"], h["points"], h["changes"]],
-                   _trend_rows(inspection), [12, 10, 6, 8, 10, 8, 60])
+        titles = {r.id: r.title.get(lang) for r in inspection.catalogue.requirements}
+        status = WAIVER_STATUS[lang]
+        book.sheet(h["waivers"], [h["district"], h["parent"], h["period"], h["requirement"], h["title"], h["record"], h["status"],
+                                  h["expires"], h["requested_by"], h["approved_by"], h["justification"], h["file"],
+                                  h["status_code"]],
+                   ([r.district, r.parent, r.period, w["requirement"], titles.get(w["requirement"], ""), w["record"],
+                     status.get(w["status"], w["status"]), w["expires"], w["requested_by"], w["approved_by"], w["justification"],
+                     w["file"], w["status"]] for r in inspection.ok for w in r.waivers),
+                   [12, 10, 6, 16, 30, 8, 12, 12, 16, 16, 40, 30, 10])
+        # the points only under a profile (without one there are none: the share ranks)
+        trend_head = [h["district"], h["parent"], h["period"], h["gap"], h["share"]]
+        trend_head += [h["points"]] if inspection.profile else []
+        book.sheet(h["trends"], trend_head + [h["changes"]], _trend_rows(inspection), [12, 10, 6, 8, 10] + [8] * (
+            inspection.profile is not None) + [60])
         book.sheet(h["errors"], [h["path"], h["error"]], ([r.path, r.error] for r in inspection.failed), [40, 100])
 
 
@@ -156,8 +223,11 @@ def _matrix_row(inspection: Inspection, r: CaseResult) -> list[Any]:
 
 
 def _trend_rows(inspection: Inspection) -> Iterator[list[Any]]:
+    words = _CHANGE_LABELS[inspection.lang]
+    joint = "，" if inspection.lang != "en" else ", "
     for t in inspection.trends:
         for y in t["years"]:
             changes = y["changes"]
-            text = ", ".join(f"{k} {n}" for k, n in changes.items()) if changes else ""
-            yield [t["district"], t["parent"], y["period"], y["gap"], y["share"], y["points"], text]
+            text = joint.join(f"{words.get(k, k)} {n}" for k, n in changes.items()) if changes else ""
+            points = [y["points"]] if inspection.profile else []
+            yield [t["district"], t["parent"], y["period"], y["gap"], y["share"], *points, text]
