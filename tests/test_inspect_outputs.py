@@ -240,8 +240,16 @@ def test_dashboard_lists_the_worst_first_in_full_and_prints_on_a4_landscape(reco
     page = (out / "index.html").read_text(encoding="utf-8")
     ranking = page.split('<section id="ranking">')[1].split("</section>")[0]
     ranks = [int(n) for n in re.findall(r'<tr><td class="num">(\d+)</td><td class="name">', ranking)]
-    assert ranks == sorted(ranks, reverse=True) and len(ranks) == len(inspection.latest())
+    assert sorted(ranks) == list(range(1, len(inspection.latest()) + 1))  # each keeps its rank by points
+    # worst first by gaps weighted by severity (critical 3, major 2, minor 1), in their own column
+    weighted = [int(n) for n in re.findall(r'<td class="num gap" data-v="(\d+)">', ranking)]
+    expected = sorted((3 * r.gaps_by_severity["critical"] + 2 * r.gaps_by_severity["major"] + r.gaps_by_severity["minor"]
+                       for r in inspection.latest()), reverse=True)
+    assert weighted == expected
+    assert all(sum(r.gaps_by_severity.values()) == r.counts["gap"] for r in inspection.ok)
     assert "max-height" not in page and "size: A4 landscape" in page and "display: table-header-group" in page
+    head = ranking.split("</thead>")[0]  # gaps, insufficient facts and data quality: separate sortable columns
+    assert all(f'<th data-sort="num">{name}</th>' in head for name in ("加权差距", "差距", "事实不足", "数据质量问题"))
     latest_gaps = sum(r.counts.get("gap", 0) for r in inspection.latest())
     assert f"<b>{latest_gaps}</b><span>差距</span>" in page
 

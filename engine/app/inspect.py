@@ -44,7 +44,8 @@ def inspect(paths: Sequence[str], out: str = "inspection", rules: RuleSource | S
     error that concerns every case (rulesets, profile, a waiver file, an existing output) raises InputError
     before anything is written."""
     from fazhi.checks.waivers import case_waivers_file, load_waivers
-    from fazhi.inspection.dashboard import render_dashboard
+    from fazhi.inspection.dashboard import SCRIPT, render_dashboard
+    from fazhi.inspection.dashboard import script as dashboard_script
     from fazhi.inspection.discover import discover, slug
     from fazhi.inspection.ordered import InOrder
     from fazhi.inspection.runner import Options, run
@@ -92,6 +93,7 @@ def inspect(paths: Sequence[str], out: str = "inspection", rules: RuleSource | S
             inspection.write_json(os.path.join(work, "summary.json"))
             book.finish()
             write_atomic(os.path.join(work, "index.html"), render_dashboard(inspection, templates), force=True)
+            write_atomic(os.path.join(work, SCRIPT), dashboard_script(), force=True)  # index.html's <script src>
         folder.commit()
     files = tuple(os.path.join(out, name) for name in ("summary.json", "summary.xlsx", "index.html"))
     return InspectResult(inspection, files, os.path.join(out, "districts") if documents else None,

@@ -1,20 +1,29 @@
-"""index.html: the inspection dashboard, one self-contained file (inline CSS, inline SVG, no script, no network).
+"""index.html: the inspection dashboard (inline CSS, inline SVG, nothing fetched from the network) and
+sort.js beside it, the one script, external so that a Content-Security-Policy without inline script
+holds (it only sorts the tables; without it the page reads the same, worst first).
 
 The charts, the ranking and the heatmap show each district's latest year; the trends show every
 year of the districts that have several. Each district links to its gap report and memo under
-districts/<slug>/.
+districts/<slug>/. The ranking lists the worst first by gaps weighted by severity (a critical gap
+outweighs minor ones; insufficient facts and data-quality problems are columns of their own, never
+mixed into it), each district keeping its rank by points or share.
 """
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
-from fazhi.documents.labels import WAIVER_STATUS
+from fazhi.documents.labels import SEVERITY, WAIVER_STATUS
 from fazhi.documents.render import render_template
-from fazhi.inspection.results import VERDICTS, CaseResult
+from fazhi.inspection.results import SEVERITIES, VERDICTS, CaseResult
 from fazhi.inspection.summary import Inspection
 from fazhi.inspection.svg import heatmap, meter, sparkline, stacked_bars
 
 MAX_LISTED = 1000  # data-quality rows on the page; the rest are in summary.xlsx
+SCRIPT = "sort.js"  # written beside index.html (templates/inspect-sort.js)
+# How much a gap weighs in the worst-first order. Not a legal figure: an ordering for the reader, shown
+# on the page; advisory requirements (an unconfirmed source) weigh nothing, as in the profiles' scores.
+SEVERITY_WEIGHTS = {"critical": 3, "major": 2, "minor": 1, "advisory": 0}
 
 LABELS = {
     "zh": {"title": "法治政府建设督察汇总", "evaluated_on": "评估日期", "profile": "评分方案", "no_profile": "未使用（按符合率排序）",
@@ -29,7 +38,10 @@ LABELS = {
            "check": "核验项", "message": "说明", "location": "位置", "more": "另有{n}条，见 summary.xlsx。",
            "waivers": "豁免", "requirement": "要求", "status": "状态", "expires": "有效期至", "approved_by": "批准人",
            "error_list": "出错的案卷", "verified_note": "核验支撑＝判定为符合或差距的要求中，所依事实均经督察核验的比例。",
-           "none": "无", "colon": "："},
+           "none": "无", "colon": "：", "weighted": "加权差距",
+           "weighted_note": "由差到好按加权差距排列：严重×3＋较重×2＋一般×1（提示不计）；名次按{basis}由好到差。"
+                            "点击表头可按该列排序。",
+           "basis_points": "得分", "basis_share": "符合率", "severity_gaps": "其中"},
     "en": {"title": "Law-based government inspection", "evaluated_on": "Evaluated on", "profile": "Profile",
            "no_profile": "none (ranked by share met)", "cases": "cases", "districts": "districts", "errors": "cases with errors",
            "gaps": "gaps", "insufficient": "insufficient facts", "waived": "waived", "dq": "data-quality findings",
@@ -45,7 +57,10 @@ LABELS = {
            "more": "{n} more in summary.xlsx.", "waivers": "Waivers", "requirement": "requirement", "status": "status",
            "expires": "expires", "approved_by": "approved by", "error_list": "Cases that failed",
            "verified_note": "Verified = the share of requirements met or in gap whose facts an inspector has all verified.",
-           "none": "none", "colon": ": "},
+           "none": "none", "colon": ": ", "weighted": "weighted gaps",
+           "weighted_note": "Worst first by weighted gaps: critical × 3 + major × 2 + minor × 1 (advisory not counted); "
+                            "the rank is by {basis}, best first. Click a column's header to sort by it.",
+           "basis_points": "points", "basis_share": "share met", "severity_gaps": "of which"},
 }
 VERDICT_LABELS = {"zh": {"met": "符合", "gap": "差距", "insufficient_facts": "事实不足", "waived": "已豁免", "not_applicable": "不适用"},
                   "en": {"met": "met", "gap": "gap", "insufficient_facts": "insufficient facts", "waived": "waived",
@@ -62,6 +77,7 @@ def render_dashboard(inspection: Inspection, templates: str | None = None) -> st
     ranked = [r for r in inspection.ranking() if id(r) in latest_ids]
     ranks = {id(r): i for i, r in enumerate(ranked, start=1)}
     ranked.reverse()
+    ranked.sort(key=lambda r: (-weighted_gaps(r), -r.counts.get("gap", 0), -r.counts.get("insufficient_facts", 0)))
     totals = inspection.totals()
     latest_counts = {v: sum(r.counts.get(v, 0) for r in latest) for v in VERDICTS}
     by_domain = {d: {v: 0 for v in VERDICTS} for d in inspection.domains}
@@ -85,7 +101,9 @@ def render_dashboard(inspection: Inspection, templates: str | None = None) -> st
                  (L["dq"], sum(len(r.data_quality) for r in latest)),
                  (L["unverified"], sum(r.tiers.get("met_unverified", 0) for r in latest)), (L["errors"], totals["errors"])],
         "domain_chart": stacked_bars(domain_rows, ["gap", "insufficient_facts", "waived", "met"], VERDICT_LABELS[lang]),
-        "ranking": [_rank_row(ranks[id(r)], r, trends.get(r.key)) for r in ranked],
+        "ranking": [_rank_row(ranks[id(r)], r, trends.get(r.key), lang) for r in ranked],
+        "weighted_note": L["weighted_note"].format(basis=L["basis_points"] if inspection.profile else L["basis_share"]),
+        "script": SCRIPT,
         "heatmap": heatmap([(f"{r.label} {r.period}", _shares(r, inspection.domains),
                              [r.by_domain.get(d, {}).get("gap", 0) for d in inspection.domains]) for r in ranked],
                            [titles[d] for d in inspection.domains]),
@@ -95,10 +113,20 @@ def render_dashboard(inspection: Inspection, templates: str | None = None) -> st
         "quality": [(r, q) for r in latest for q in r.data_quality][:MAX_LISTED],
         "quality_more": _more(L, sum(len(r.data_quality) for r in latest) - MAX_LISTED),
         "waivers": [(r, w) for r in inspection.ok for w in r.waivers],
+        "requirement_titles": {q.id: q.title.get(lang) for q in inspection.catalogue.requirements},
         "waiver_status": WAIVER_STATUS[lang],
         "failed": inspection.failed,
     }
     return render_template("inspect.html.j2", context, templates)
+
+
+def script() -> str:
+    """sort.js, as shipped (package data)."""
+    return resources.files("fazhi.templates").joinpath("inspect-sort.js").read_text(encoding="utf-8")
+
+
+def weighted_gaps(r: CaseResult) -> int:
+    return sum(SEVERITY_WEIGHTS[s] * n for s, n in r.gaps_by_severity.items())
 
 
 def _more(L: dict[str, str], n: int) -> str:
@@ -114,9 +142,14 @@ def _shares(r: CaseResult, domains: list[str]) -> list[float | None]:
     return out
 
 
-def _rank_row(rank: int, r: CaseResult, trend: dict[str, Any] | None) -> dict[str, Any]:
+def _rank_row(rank: int, r: CaseResult, trend: dict[str, Any] | None, lang: str) -> dict[str, Any]:
     points = r.points
+    words = SEVERITY[lang]
     return {"rank": rank, "label": r.label, "period": r.period, "result": r,
+            "weighted": weighted_gaps(r),
+            "severities": "，".join(f"{words[s]}{r.gaps_by_severity[s]}" for s in SEVERITIES if r.gaps_by_severity.get(s))
+            if lang != "en" else ", ".join(f"{r.gaps_by_severity[s]} {words[s]}" for s in SEVERITIES if r.gaps_by_severity.get(s)),
+            "points_value": points["total"] if points else None,
             "score": f"{points['total']:g} / {points['max']:g}" if points else None,
             "score_w": f"{points['without_waivers']:g}" if points else None,
             "share": meter(r.share), "share_w": r.share_without_waivers,

@@ -23,7 +23,7 @@ import tempfile
 
 from fazhi.errors import InputError, Location, Problem
 
-OURS = frozenset({"summary.json", "summary.xlsx", "index.html", "districts"})
+OURS = frozenset({"summary.json", "summary.xlsx", "index.html", "sort.js", "districts"})
 _RENAME_EXCHANGE = 2
 
 

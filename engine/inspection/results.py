@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from fazhi.inspection.render import Rendered
 
 VERDICTS = ("met", "gap", "insufficient_facts", "waived", "not_applicable")
+SEVERITIES = ("critical", "major", "minor", "advisory")
 TIERS = tuple(t.value for t in Tier)
 ROW = ("id", "requirement", "record", "domain", "severity", "verdict", "original", "tier", "title", "message", "waiver")
 LISTED = ("gap", "insufficient_facts", "waived")  # the findings summary.json lists (met and n/a are counted)
@@ -37,6 +38,7 @@ class CaseResult:
     error: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     by_domain: dict[str, dict[str, int]] = field(default_factory=dict)
+    gaps_by_severity: dict[str, int] = field(default_factory=dict)  # the requirements in gap, by severity (the dashboard weighs them)
     share: float | None = None
     share_without_waivers: float | None = None
     points: dict[str, Any] | None = None  # under a profile: total, max, without_waivers, by_domain
@@ -101,9 +103,12 @@ def compact(index: int, path: str, slug: str, evaluation: Evaluation, score: Sco
     counts = dict.fromkeys(VERDICTS, 0)
     by_domain: dict[str, dict[str, int]] = {}
     before = dict.fromkeys(VERDICTS, 0)  # the waived ones at their original verdict
+    gaps = dict.fromkeys(SEVERITIES, 0)
     for v, f in verdicts.values():
         value = v._value_
         counts[value] += 1
+        if v is _GAP:
+            gaps[f.severity._value_] += 1
         domain = by_domain.get(f.domain)
         if domain is None:
             domain = by_domain[f.domain] = dict.fromkeys(VERDICTS, 0)
@@ -112,6 +117,7 @@ def compact(index: int, path: str, slug: str, evaluation: Evaluation, score: Sco
     result = CaseResult(index, path, slug, case.district.name, case.district.parent, case.district.level, case.period)
     result.counts = counts
     result.by_domain = by_domain
+    result.gaps_by_severity = gaps
     result.share = _share(counts)
     result.share_without_waivers = _share(before)
     if score is not None:
