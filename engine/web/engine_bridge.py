@@ -112,19 +112,22 @@ def evidence_data(evidence: Evidence | None) -> dict[str, str] | None:
     return data or None
 
 
-def encode_fact(spec: FactSpec, fact: FactValue) -> Any:
-    """The database form of a loaded fact's value (records with their fields and evidence)."""
+def encode_fact(spec: FactSpec, fact: FactValue, department: str | None = None) -> Any:
+    """The database form of a loaded fact's value (records with their fields and evidence); `department`:
+    the department whose own fact it is (its records carry its id, which is not stored again)."""
     if spec.type is not FactType.RECORDS:
         return encode(spec.type, fact.value)
-    return [encode_record(spec, r) for r in fact.value]
+    return [encode_record(spec, r, department) for r in fact.value]
 
 
-def encode_record(spec: FactSpec, record: Record) -> dict[str, Any]:
+def encode_record(spec: FactSpec, record: Record, department: str | None = None) -> dict[str, Any]:
     fields = {}
     for name, value in record.fields.items():
         fspec = spec.field_spec(name)
         fields[name] = encode(fspec.type if fspec else FactType.TEXT, value)
     out: dict[str, Any] = {"id": record.id, "fields": fields}
+    if record.department is not None and record.department != department:
+        out["department"] = record.department  # a district record naming the department it came from
     if record.evidence is not None:
         out["evidence"] = evidence_data(record.evidence)
     return out
@@ -137,6 +140,8 @@ def yaml_value(spec: FactSpec, stored: Any) -> Any:
     rows = []
     for rec in stored:
         row: dict[str, Any] = {"id": rec["id"]}
+        if rec.get("department"):
+            row["department"] = rec["department"]
         for name, value in rec["fields"].items():
             fspec = spec.field_spec(name)
             row[name] = decode(fspec.type if fspec else FactType.TEXT, value)

@@ -133,12 +133,14 @@ class Store:
         """Validate and save one fact in the caller's transaction: only when the row still has `version`
         (0: the fact was empty) — else a conflict, and nothing changes."""
         others = {f.key: bridge.yaml_value(bridge.vocabulary()[f.key], f.value)
-                  for f in s.scalars(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key != key))
+                  for f in s.scalars(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key != key,
+                                                          m.Fact.of_department_id.is_(None)))
                   if f.value is not None and f.key in bridge.vocabulary()}
         value, problems = bridge.validate_fact(key, raw, evidence, others)
         if problems:
             return SaveResult(False, problems)
-        current = s.scalar(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key == key))
+        current = s.scalar(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key == key,
+                                                m.Fact.of_department_id.is_(None)))
         now = m.utcnow()
         before = None
         if current is None:
@@ -150,7 +152,8 @@ class Store:
                                  department_id=department.id if department else None, updated_at=now, updated_by=user.name))
             except IntegrityError:  # someone created it a moment ago
                 s.expire_all()
-                theirs = s.scalar(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key == key))
+                theirs = s.scalar(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key == key,
+                                                       m.Fact.of_department_id.is_(None)))
                 return SaveResult(False, conflict=theirs, mine=value)
             new_version = 1
         else:

@@ -79,7 +79,8 @@ def verdict_summary(evaluation: Any) -> tuple[Counter[str], list[Any]]:
 
 def department_progress(s: Session, case: m.Case, departments: list[m.Department]) -> dict[int, str]:
     filled = Counter(d for d in s.scalars(select(m.Fact.department_id).where(m.Fact.case_id == case.id)) if d)
-    submitted = {p.department_id for p in s.scalars(select(m.DepartmentProgress).where(m.DepartmentProgress.case_id == case.id))}
+    submitted = {p.department_id for p in s.scalars(select(m.DepartmentProgress).where(m.DepartmentProgress.case_id == case.id))
+                 if p.submitted_at is not None}
     return {d.id: "dept_submitted" if d.id in submitted else "in_progress" if filled[d.id] else "not_started"
             for d in departments}
 
@@ -102,8 +103,11 @@ async def case_home(request: Request) -> Response:
                       catalogue=bridge.catalogue())
 
 
-def _fact_rows(s: Session, case: m.Case) -> dict[str, m.Fact]:
-    return {f.key: f for f in s.scalars(select(m.Fact).where(m.Fact.case_id == case.id))}
+def _fact_rows(s: Session, case: m.Case, department_id: int | None = None) -> dict[str, m.Fact]:
+    """The district's own facts (department_id None), or one department's own facts."""
+    return {f.key: f for f in s.scalars(select(m.Fact).where(m.Fact.case_id == case.id,
+                                                             m.Fact.of_department_id.is_(None) if department_id is None
+                                                             else m.Fact.of_department_id == department_id))}
 
 
 def _requirement_verdicts(evaluation: Any) -> dict[str, str]:
@@ -358,9 +362,13 @@ async def submit_department(request: Request) -> Response:
         if user.role != "department" or user.district_id != district.id or case.status != m.CASE_OPEN:
             raise HTTPException(403, "forbidden")
         dept = s.get(m.Department, user.department_id)
-        if s.scalar(select(m.DepartmentProgress).where(m.DepartmentProgress.case_id == case.id,
-                                                       m.DepartmentProgress.department_id == dept.id)) is None:
+        row = s.scalar(select(m.DepartmentProgress).where(m.DepartmentProgress.case_id == case.id,
+                                                          m.DepartmentProgress.department_id == dept.id))
+        if row is None:
             s.add(m.DepartmentProgress(case_id=case.id, department_id=dept.id, submitted_at=m.utcnow()))
+            store.audit(s, case, user, "department-submit", dept.name)
+        elif row.submitted_at is None:
+            row.submitted_at = m.utcnow()
             store.audit(s, case, user, "department-submit", dept.name)
     return RedirectResponse(f"/d/{district.id}/{case.period}", 303)
 

@@ -1,0 +1,141 @@
+"""Departments in the web app: a case's departments keep their own facts and records through import and
+export (lossless, judged as `fazhi check` judges the folder), and the migration that made room for them."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from web_support import ROOT, fresh_store
+
+from fazhi.evaluate.assess import assess
+from fazhi.load.facts_loader import load_case
+from fazhi.web import engine_bridge as bridge
+from fazhi.web import models as m
+
+EXAMPLE = ROOT / "cases" / "example-departments-2020"
+DISTRICT = "示例区（虚构）"
+ON = dt.date(2021, 3, 1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    s = fresh_store(request.param, tmp_path)
+    yield s
+    s.engine.dispose()
+
+
+def _verdicts(evaluation) -> list[tuple[str, str | None, str | None, str]]:
+    """Every finding: requirement, department, record, verdict (the district's and each department's)."""
+    return sorted((f.requirement, f.department or "", f.record or "", f.verdict.value)
+                  for f in evaluation.findings + evaluation.department_findings)
+
+
+def _case(folder: Path):
+    case = load_case(str(folder), bridge.vocabulary())
+    return dataclasses.replace(case, file=None)
+
+
+def test_the_example_imports_with_its_departments_and_exports_the_same_case(store, tmp_path: Path) -> None:
+    store.import_case(str(EXAMPLE))
+    with store.session() as s:
+        case = s.query(m.Case).one()
+        departments = s.query(m.Department).order_by(m.Department.id).all()
+        assert len(departments) == 22 and departments[0].code == "gongan" and departments[0].name == "公安分局"
+        assert {d.kind for d in departments} == {"行政执法机关"}
+        own = s.query(m.Fact).filter(m.Fact.case_id == case.id, m.Fact.of_department_id.isnot(None)).count()
+        assert own > 22 * 5  # every department's facts, not the roll-up alone
+        staff = s.query(m.Fact).filter_by(case_id=case.id, key="three_systems.enforcement.staff",
+                                          of_department_id=departments[0].id).one()
+        assert staff.value == 212
+        # the district keeps only what it gave itself: a rolled-up figure is the engine's, made when read
+        assert s.query(m.Fact).filter_by(case_id=case.id, key="three_systems.enforcement.staff",
+                                         of_department_id=None).count() == 0
+    out = tmp_path / "out"
+    store.export_case(DISTRICT, 2020, str(out))
+    original, exported = _case(EXAMPLE), _case(out)
+    assert exported.departments == original.departments
+    assert exported == original
+    assert _verdicts(assess(bridge.evaluator(), str(out), on=ON)) == _verdicts(assess(bridge.evaluator(), str(EXAMPLE), on=ON))
+    # and back again: database → folder → database → folder gives the same files
+    other = fresh_store("sqlite", tmp_path / "second-db")
+    other.import_case(str(out))
+    again = tmp_path / "again"
+    other.export_case(DISTRICT, 2020, str(again))
+    for name in ("facts.yaml", "departments.yaml"):
+        if (out / name).exists() or (again / name).exists():
+            assert (out / name).read_text(encoding="utf-8") == (again / name).read_text(encoding="utf-8"), name
+
+
+def test_the_imported_example_is_judged_as_fazhi_check_judges_it(store) -> None:
+    store.import_case(str(EXAMPLE))
+    expected = assess(bridge.evaluator(), str(EXAMPLE), on=ON)
+    assert expected.department_findings  # the example has per-department requirements
+    with store.session() as s:
+        got = store.evaluate(s, s.query(m.Case).one(), on=ON)
+    assert _verdicts(got) == _verdicts(expected)
+    assert [d.id for d in got.case.departments] == [d.id for d in expected.case.departments]
+    from fazhi.evaluate.unevenness import statements
+    assert statements(got) == statements(expected) and statements(expected)
+
+
+def test_a_withheld_department_and_one_without_facts_survive(store, tmp_path: Path) -> None:
+    text = (EXAMPLE / "facts.yaml").read_text(encoding="utf-8")
+    # 公安分局 gave facts but says it has not submitted (未报送); 新建局 lists no facts at all
+    text = text.replace("- id: gongan\n  name: 公安分局\n  kind: 行政执法机关\n",
+                        "- id: gongan\n  name: 公安分局\n  kind: 行政执法机关\n  submitted: false\n", 1)
+    text += "- {id: xinjian, name: 新建局, kind: 行政执法机关}\n"
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "facts.yaml").write_text(text, encoding="utf-8")
+    original = _case(case)
+    assert not original.department("gongan").submitted and not original.department("xinjian").submitted
+    store.import_case(str(case))
+    out = tmp_path / "out"
+    store.export_case(DISTRICT, 2020, str(out))
+    assert _case(out) == original
+    assert _verdicts(assess(bridge.evaluator(), str(out), on=ON)) == _verdicts(assess(bridge.evaluator(), str(case), on=ON))
+
+
+def test_a_department_named_otherwise_in_the_database_is_refused(store, tmp_path: Path) -> None:
+    store.import_case(str(EXAMPLE))
+    text = (EXAMPLE / "facts.yaml").read_text(encoding="utf-8").replace("period: 2020", "period: 2021", 1)
+    text = text.replace("name: 公安分局", "name: 公安局", 1)
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "facts.yaml").write_text(text, encoding="utf-8")
+    from fazhi.errors import InputError
+    with pytest.raises(InputError, match="gongan"):
+        store.import_case(str(case))
+    with store.session() as s:
+        assert s.query(m.Case).count() == 1 and s.query(m.Department).filter_by(name="公安局").count() == 0
+
+
+def test_migration_0002_keeps_the_facts_of_a_0001_database(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+    from fazhi.web import db
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    config = Config()
+    config.set_main_option("script_location", str(Path(db.__file__).parent / "migrations"))
+    with engine.begin() as c:
+        config.attributes["connection"] = c
+        command.upgrade(config, "0001")
+        c.execute(text("INSERT INTO district (id, name) VALUES (1, '甲区')"))
+        c.execute(text("INSERT INTO \"case\" (id, district_id, period, status, version) VALUES (1, 1, 2020, 'open', 1)"))
+        c.execute(text("INSERT INTO fact (case_id, key, value, version, updated_at) "
+                       "VALUES (1, 'litigation.cases_won', '12', 1, '2021-01-01')"))
+    db.upgrade(engine)
+    from sqlalchemy.exc import IntegrityError
+    with engine.begin() as c:
+        assert c.execute(text("SELECT key, of_department_id FROM fact")).all() == [("litigation.cases_won", None)]
+        c.execute(text("INSERT INTO department (id, district_id, code, name, kind, domains) VALUES (1, 1, 'a', 'A', 'k', '[]')"))
+        c.execute(text("INSERT INTO fact (case_id, key, value, version, updated_at, of_department_id) "
+                       "VALUES (1, 'litigation.cases_won', '3', 1, '2021-01-01', 1)"))  # a department's own: allowed
+    with pytest.raises(IntegrityError), engine.begin() as c:  # a second district row: refused
+        c.execute(text("INSERT INTO fact (case_id, key, value, version, updated_at) "
+                       "VALUES (1, 'litigation.cases_won', '13', 1, '2021-01-01')"))
+    engine.dispose()
