@@ -3,6 +3,7 @@ export (lossless, judged as `fazhi check` judges the folder), and the migration 
 from __future__ import annotations
 
 import dataclasses
+import re
 import datetime as dt
 from pathlib import Path
 
@@ -139,3 +140,127 @@ def test_migration_0002_keeps_the_facts_of_a_0001_database(tmp_path: Path) -> No
         c.execute(text("INSERT INTO fact (case_id, key, value, version, updated_at) "
                        "VALUES (1, 'litigation.cases_won', '13', 1, '2021-01-01')"))
     engine.dispose()
+
+
+# --- pages: each department fills its own facts; the coordinator the district's; nobody another's -----------
+
+from web_support import PASSWORD, client  # noqa: E402
+
+REVIEWERS = "three_systems.legal_review.reviewers"
+STAFF_RULE = "TS-REVIEW-STAFF-5PCT"
+
+
+@pytest.fixture
+def example(tmp_path: Path):
+    store = fresh_store("sqlite", tmp_path)
+    store.import_case(str(EXAMPLE))
+    store.add_user("coord", PASSWORD, "coordinator", DISTRICT)
+    store.add_user("ga", PASSWORD, "department", DISTRICT, "gongan")
+    store.add_user("sc", PASSWORD, "department", DISTRICT, "shichang")
+    store.add_user("insp", PASSWORD, "inspector", region="示例市")
+    with store.session() as s, s.begin():
+        case = s.query(m.Case).one()
+        case.status = m.CASE_OPEN  # imported submitted: reopened to fill
+        ids = {"district": case.district_id, "dept": {d.code: d.id for d in s.query(m.Department)}}
+    yield store, ids
+    store.engine.dispose()
+
+
+def _row(store, dept_id, key):
+    with store.session() as s:
+        row = s.query(m.Fact).filter_by(key=key, of_department_id=dept_id).one_or_none()
+        return None if row is None else (row.value, row.version)
+
+
+def _audit_count(store) -> int:
+    with store.session() as s:
+        return s.query(m.AuditEntry).count()
+
+
+def test_a_department_fills_its_own_facts_and_sees_its_verdict_change(example) -> None:
+    store, ids = example
+    web = client(store)
+    assert web.login("ga").status_code == 303
+    base = f"/d/{ids['district']}/2020"
+    domain = bridge.domain_of_fact(REVIEWERS)
+    page = web.get(f"{base}/dept/gongan/domain/{domain}")
+    assert page.status_code == 200 and f'id="save-{REVIEWERS}"' in page.text
+    assert "three_systems.henan" not in page.text.split('id="rolled-up"')[0]  # a district-only question is not theirs
+    before = web.get(f"{base}/dept/gongan").text
+    assert re.search(rf'data-requirement="{STAFF_RULE}">.*?data-verdict="met"', before, re.S)
+    value, version = _row(store, ids["dept"]["gongan"], REVIEWERS)
+    assert value == 22
+    # 5 of 212 enforcement staff is below 5%: the department's own verdict becomes a gap, the district's too
+    saved = web.form(f"{base}/dept/gongan/fact/{REVIEWERS}", {"version": str(version), "value": "5"})
+    assert saved.status_code == 303 and "/dept/gongan/domain/" in saved.headers["location"]
+    assert _row(store, ids["dept"]["gongan"], REVIEWERS) == (5, version + 1)
+    assert _row(store, None, REVIEWERS) is None  # never written as the district's
+    after = web.get(f"{base}/dept/gongan").text
+    assert re.search(rf'data-requirement="{STAFF_RULE}">.*?data-verdict="gap"', after, re.S)
+    home = web.get(base).text
+    assert re.search(r'data-department="gongan">.*?data-requirement="%s" data-verdict="gap"' % STAFF_RULE, home, re.S)
+    # a bad value gets the loader's message at the field, and nothing changes
+    bad = web.form(f"{base}/dept/gongan/fact/{REVIEWERS}", {"version": str(version + 1), "value": "五"})
+    assert bad.status_code == 400 and "field-error" in bad.text
+    assert _row(store, ids["dept"]["gongan"], REVIEWERS) == (5, version + 1)
+    # the audit log names the department
+    with store.session() as s:
+        entry = s.query(m.AuditEntry).filter_by(action="fact-save").one()
+        assert entry.department == "公安分局" and entry.target == f"公安分局：{REVIEWERS}"
+
+
+@pytest.mark.parametrize("who, url_dept, key", [
+    ("ga", "shichang", REVIEWERS),             # another department's fact
+    ("sc", "gongan", REVIEWERS),
+    ("coord", "gongan", REVIEWERS),            # the coordinator does not write a department's own facts
+    ("insp", "gongan", REVIEWERS),
+    ("ga", "gongan", "three_systems.henan"),   # a district-only fact is not a department's
+])
+def test_nobody_else_edits_a_departments_facts(example, who, url_dept, key) -> None:
+    store, ids = example
+    web = client(store)
+    assert web.login(who).status_code == 303
+    before, count = _row(store, ids["dept"][url_dept], key), _audit_count(store)
+    version = before[1] if before else 0
+    answer = web.form(f"/d/{ids['district']}/2020/dept/{url_dept}/fact/{key}", {"version": str(version), "value": "1"})
+    assert answer.status_code == 403
+    assert _row(store, ids["dept"][url_dept], key) == before and _audit_count(store) == count
+
+
+def test_a_department_cannot_write_the_district_figure_and_the_coordinator_can(example) -> None:
+    store, ids = example
+    base = f"/d/{ids['district']}/2020"
+    key = "three_systems.subjects.count"
+    web = client(store)
+    assert web.login("ga").status_code == 303
+    assert web.form(f"{base}/fact/{key}", {"version": "1", "value": "23"}).status_code == 403
+    assert web.get(f"{base}/dept/nosuch").status_code == 404
+    coord = client(store)
+    assert coord.login("coord").status_code == 303
+    assert coord.form(f"{base}/fact/{key}", {"version": "1", "value": "23"}).status_code == 303
+    assert _row(store, None, key) == (23, 2)
+    # beside a figure the district may also give, the form shows what its departments add up to
+    page = coord.get(f"{base}/domain/{bridge.domain_of_fact(REVIEWERS)}").text
+    total = load_case(str(EXAMPLE), bridge.vocabulary()).facts[REVIEWERS].value
+    assert f'<b data-rolled="{REVIEWERS}">{total}</b>' in page
+
+
+def test_the_district_page_shows_the_department_matrix_and_the_unevenness(example) -> None:
+    store, ids = example
+    web = client(store)
+    assert web.login("insp").status_code == 303
+    page = web.get(f"/d/{ids['district']}/2020").text
+    expected = assess(bridge.evaluator(), str(EXAMPLE), on=dt.date.today())
+    from fazhi.evaluate.departments import department_verdict
+    from fazhi.evaluate.unevenness import statements
+    matrix = page.split('id="department-matrix"')[1].split("</table>")[0]
+    for d in expected.case.departments:
+        row = matrix.split(f'data-department="{d.id}">')[1].split("</tr>")[0]
+        shown = dict(re.findall(r'data-requirement="([^"]+)" data-verdict="(\w*)"', row))
+        mine = {}
+        for f in expected.department_findings:
+            if f.department == d.id:
+                mine.setdefault(f.requirement, []).append(f)
+        assert {r: v for r, v in shown.items() if v} == {r: department_verdict(fs).value for r, fs in mine.items()}, d.id
+    lines = statements(expected, "zh")
+    assert lines and all(line in page for line in lines)

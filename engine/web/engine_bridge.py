@@ -161,9 +161,10 @@ def field_type(spec: FactSpec, field: str | None) -> FactType:
 # --- validation of one fact from a form, by the facts loader's own rules ----------------------------
 
 def validate_fact(key: str, raw: Any, evidence: dict[str, str] | None,
-                  others: Mapping[str, Any]) -> tuple[Any, list[Problem]]:
+                  others: Mapping[str, Any], department: bool = False) -> tuple[Any, list[Problem]]:
     """Parse one fact as facts.yaml would (`raw`: the typed text of a value, or a list of record mappings),
-    with `others` (key → facts.yaml value) for the checks across facts (a part above its total).
+    with `others` (key → facts.yaml value) for the checks across facts (a part above its total);
+    `department`: as a department's own fact (under `departments:`), with the loader's scope check.
 
     Returns (database value or None, problems). Problem.field names the form field ('value',
     'records.2.reviewed', 'evidence.url').
@@ -176,16 +177,23 @@ def validate_fact(key: str, raw: Any, evidence: dict[str, str] | None,
     facts = {k: {"value": v} for k, v in others.items() if k != key and k in vocabulary()
              and vocabulary()[k].type is not FactType.RECORDS}
     facts[key] = item
-    doc = Document("form", {"case": {"district": {"name": "form"}, "period": 2000}, "facts": facts})
+    data: dict[str, Any] = {"case": {"district": {"name": "form"}, "period": 2000}, "facts": facts}
+    base = "facts."
+    if department:  # its own facts, under a department of its own; others' scope is theirs to keep
+        own = {k: v for k, v in facts.items() if k == key or vocabulary()[k].scope != "district"}
+        data = {**data, "facts": {}, "departments": [{"id": "form", "name": "form", "kind": "行政执法机关", "facts": own}]}
+        base = "departments[0].facts."
+    doc = Document("form", data)
     from fazhi.errors import InputError
     try:
         case = parse_case(doc, vocabulary())
     except InputError as exc:
-        prefix = f"facts.{key}."
-        mine = [p for p in exc.problems if (p.field or "").startswith(prefix) or p.field == f"facts.{key}"]
+        prefix = f"{base}{key}."
+        mine = [p for p in exc.problems if (p.field or "").startswith(prefix) or p.field == f"{base}{key}"
+                or (p.field or "").startswith(f"{base}{key}[")]
         return None, [Problem(p.location, p.message, (p.field or "")[len(prefix):] or body, p.suggestion) for p in mine]
-    fact = case.facts.get(key)
-    return (encode_fact(spec, fact) if fact is not None else None), []
+    fact = case.departments[0].facts.get(key) if department else case.facts.get(key)
+    return (encode_fact(spec, fact, "form") if fact is not None else None), []
 
 
 # --- evaluation and documents on a case folder ------------------------------------------------------
