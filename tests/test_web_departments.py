@@ -264,3 +264,39 @@ def test_the_district_page_shows_the_department_matrix_and_the_unevenness(exampl
         assert {r: v for r, v in shown.items() if v} == {r: department_verdict(fs).value for r, fs in mine.items()}, d.id
     lines = statements(expected, "zh")
     assert lines and all(line in page for line in lines)
+
+
+def test_a_department_that_has_not_reported_is_shown_as_such(tmp_path: Path) -> None:
+    text = (EXAMPLE / "facts.yaml").read_text(encoding="utf-8")
+    text = text.replace("- id: gongan\n  name: 公安分局\n  kind: 行政执法机关\n",
+                        "- id: gongan\n  name: 公安分局\n  kind: 行政执法机关\n  submitted: false\n", 1)
+    text += "- {id: xinjian, name: 新建局, kind: 行政执法机关}\n"
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "facts.yaml").write_text(text, encoding="utf-8")
+    store = fresh_store("sqlite", tmp_path)
+    store.import_case(str(folder))
+    store.add_user("coord", PASSWORD, "coordinator", DISTRICT)
+    store.add_user("ga", PASSWORD, "department", DISTRICT, "gongan")
+    with store.session() as s, s.begin():
+        case = s.query(m.Case).one()
+        case.status = m.CASE_OPEN
+        district = case.district_id
+    web = client(store)
+    assert web.login("coord").status_code == 303
+    page = web.get(f"/d/{district}/2020").text
+    progress = page.split('id="progress"')[1].split("</table>")[0]
+
+    def status(code: str) -> str:
+        return progress.split(f'data-department="{code}">')[1].split("</tr>")[0]
+
+    assert "未报送" in status("gongan") and "未报送" in status("xinjian") and "未报送" not in status("shichang")
+    assert "已报送" in status("shichang")
+    # 公安分局 submits its part in the app: no longer 未报送, and its own findings count again
+    ga = client(store)
+    assert ga.login("ga").status_code == 303
+    assert ga.form(f"/d/{district}/2020/department-submit").status_code == 303
+    page = web.get(f"/d/{district}/2020").text
+    progress = page.split('id="progress"')[1].split("</table>")[0]
+    assert "未报送" not in status("gongan") and "未报送" in status("xinjian")
+    store.engine.dispose()

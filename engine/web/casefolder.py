@@ -284,8 +284,10 @@ def _import_case_departments(session: Session, district: m.District, case: m.Cas
                                       "or another id")])
         # the loader judges a department without facts 未报送 whatever it says: only facts given and
         # `submitted: false` need keeping
+        reported = bool(d.facts) and d.submitted  # the folder says it reported: submitted as of the import
         session.add(m.DepartmentProgress(case_id=case.id, department_id=dept.id, listed=True,
-                                         withheld=bool(d.facts) and not d.submitted))
+                                         withheld=bool(d.facts) and not d.submitted,
+                                         submitted_at=m.utcnow().replace(microsecond=0) if reported else None))
         out[d.id] = dept.id
     session.flush()
     return out

@@ -79,9 +79,11 @@ def verdict_summary(evaluation: Any) -> tuple[Counter[str], list[Any]]:
 
 
 def department_progress(s: Session, case: m.Case, departments: list[m.Department]) -> dict[int, str]:
+    """Each department's progress: submitted (in the app, or reported in an imported case folder), in
+    progress (has filled something), or not started; a withheld one (`submitted: false`) is not submitted."""
     filled = Counter(d for d in s.scalars(select(m.Fact.department_id).where(m.Fact.case_id == case.id)) if d)
     submitted = {p.department_id for p in s.scalars(select(m.DepartmentProgress).where(m.DepartmentProgress.case_id == case.id))
-                 if p.submitted_at is not None}
+                 if p.submitted_at is not None and not p.withheld}
     return {d.id: "dept_submitted" if d.id in submitted else "in_progress" if filled[d.id] else "not_started"
             for d in departments}
 
@@ -95,12 +97,15 @@ async def case_home(request: Request) -> Response:
         evaluation = store.evaluate(s, case)
         counts, gaps = verdict_summary(evaluation)
         progress = department_progress(s, case, departments)
+        # 未报送 as the engine judges it: listed in the case's departments without facts, or withheld
+        not_reported = {d.id for d in evaluation.case.departments if not d.submitted}
         periods = list(s.scalars(select(m.Case.period).where(m.Case.district_id == district.id).order_by(m.Case.period)))
         waivers = list(s.scalars(select(m.Waiver).where(m.Waiver.case_id == case.id).order_by(m.Waiver.id)))
         from fazhi.evaluate.unevenness import statements
         return render(request, "case.html", district=district, case=case, departments=departments, progress=progress,
                       matrix=department_matrix(evaluation), uneven=statements(evaluation, lang_of(request)),
                       dept_base={d.id: department_base(district, case, d) for d in departments},
+                      not_reported=not_reported,
                       counts=counts, verdicts=VERDICTS, gaps=gaps, domains=bridge.domains(), periods=periods,
                       deadline=dt.date(case.period + 1, 3, 1), waivers=waivers,
                       owners={d.id: perm.fact_owner(departments, d.facts[0].key) for d in bridge.domains() if d.facts},
@@ -489,8 +494,8 @@ async def submit_department(request: Request) -> Response:
         if row is None:
             s.add(m.DepartmentProgress(case_id=case.id, department_id=dept.id, submitted_at=m.utcnow()))
             store.audit(s, case, user, "department-submit", dept.name)
-        elif row.submitted_at is None:
-            row.submitted_at = m.utcnow()
+        elif row.submitted_at is None or row.withheld:
+            row.submitted_at, row.withheld = row.submitted_at or m.utcnow(), False  # no longer 未报送 to the engine
             store.audit(s, case, user, "department-submit", dept.name)
     return RedirectResponse(f"/d/{district.id}/{case.period}", 303)
 
