@@ -300,3 +300,39 @@ def test_a_department_that_has_not_reported_is_shown_as_such(tmp_path: Path) -> 
     progress = page.split('id="progress"')[1].split("</table>")[0]
     assert "未报送" not in status("gongan") and "未报送" in status("xinjian")
     store.engine.dispose()
+
+
+def test_a_district_record_naming_its_department_keeps_it_through_folder_and_form(tmp_path: Path) -> None:
+    text = (EXAMPLE / "facts.yaml").read_text(encoding="utf-8")
+    text = text.replace("facts: {three_systems.henan: true,",
+                        "facts: {three_systems.agencies: [{id: 区司法局执法大队, department: gongan, review_body: true}], "
+                        "three_systems.henan: true,", 1)
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "facts.yaml").write_text(text, encoding="utf-8")
+    original = _case(folder)
+    assert original.facts["three_systems.agencies"].value[0].department == "gongan"
+    store = fresh_store("sqlite", tmp_path)
+    store.import_case(str(folder))
+    out = tmp_path / "out"
+    store.export_case(DISTRICT, 2020, str(out))
+    assert _case(out) == original
+    # the coordinator saves the district's records from the form: the department named stays
+    store.add_user("coord", PASSWORD, "coordinator", DISTRICT)
+    with store.session() as s, s.begin():
+        case = s.query(m.Case).one()
+        case.status = m.CASE_OPEN
+        district = case.district_id
+        version = s.query(m.Fact).filter_by(key="three_systems.agencies", of_department_id=None).one().version
+    web = client(store)
+    assert web.login("coord").status_code == 303
+    page = web.get(f"/d/{district}/2020/domain/{bridge.domain_of_fact('three_systems.agencies')}").text
+    assert 'name="r0.department" value="gongan"' in page
+    answer = web.form(f"/d/{district}/2020/fact/three_systems.agencies",
+                      {"version": str(version), "rows": "1", "r0.id": "区司法局执法大队", "r0.department": "gongan",
+                       "r0.review_body": "否"})
+    assert answer.status_code == 303, answer.text[:2000]
+    with store.session() as s:
+        value = s.query(m.Fact).filter_by(key="three_systems.agencies", of_department_id=None).one().value
+    assert value == [{"id": "区司法局执法大队", "department": "gongan", "fields": {"review_body": False}}]
+    store.engine.dispose()

@@ -161,10 +161,13 @@ def field_type(spec: FactSpec, field: str | None) -> FactType:
 # --- validation of one fact from a form, by the facts loader's own rules ----------------------------
 
 def validate_fact(key: str, raw: Any, evidence: dict[str, str] | None,
-                  others: Mapping[str, Any], department: bool = False) -> tuple[Any, list[Problem]]:
+                  others: Mapping[str, Any], department: bool = False,
+                  department_ids: tuple[str, ...] = ()) -> tuple[Any, list[Problem]]:
     """Parse one fact as facts.yaml would (`raw`: the typed text of a value, or a list of record mappings),
     with `others` (key → facts.yaml value) for the checks across facts (a part above its total);
     `department`: as a department's own fact (under `departments:`), with the loader's scope check.
+
+    `department_ids`: the case's departments, which a district record may name as where it came from.
 
     Returns (database value or None, problems). Problem.field names the form field ('value',
     'records.2.reviewed', 'evidence.url').
@@ -183,6 +186,8 @@ def validate_fact(key: str, raw: Any, evidence: dict[str, str] | None,
         own = {k: v for k, v in facts.items() if k == key or vocabulary()[k].scope != "district"}
         data = {**data, "facts": {}, "departments": [{"id": "form", "name": "form", "kind": "行政执法机关", "facts": own}]}
         base = "departments[0].facts."
+    elif department_ids:  # listed without facts: nothing rolls up, the district's records are read as given
+        data["departments"] = [{"id": d, "name": d, "kind": "form"} for d in department_ids]
     doc = Document("form", data)
     from fazhi.errors import InputError
     try:
@@ -193,7 +198,7 @@ def validate_fact(key: str, raw: Any, evidence: dict[str, str] | None,
                 or (p.field or "").startswith(f"{base}{key}[")]
         return None, [Problem(p.location, p.message, (p.field or "")[len(prefix):] or body, p.suggestion) for p in mine]
     fact = case.departments[0].facts.get(key) if department else case.facts.get(key)
-    return (encode_fact(spec, fact, "form") if fact is not None else None), []
+    return (encode_fact(spec, fact, "form" if department else None) if fact is not None else None), []
 
 
 # --- evaluation and documents on a case folder ------------------------------------------------------

@@ -137,7 +137,10 @@ class Store:
         others = {f.key: bridge.yaml_value(bridge.vocabulary()[f.key], f.value)
                   for f in s.scalars(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key != key, whose))
                   if f.value is not None and f.key in bridge.vocabulary()}
-        value, problems = bridge.validate_fact(key, raw, evidence, others, department=owner is not None)
+        codes = () if owner is not None else tuple(s.scalars(
+            select(m.Department.code).where(m.Department.district_id == case.district_id).order_by(m.Department.id)))
+        value, problems = bridge.validate_fact(key, raw, evidence, others, department=owner is not None,
+                                               department_ids=codes)
         if problems:
             return SaveResult(False, problems)
         current = s.scalar(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key == key, whose))

@@ -227,7 +227,8 @@ def shown_value(spec: Any, row: m.Fact | None) -> Any:
     if row is None or row.value is None:
         return [] if spec.type is bridge.FactType.RECORDS else ""
     if spec.type is bridge.FactType.RECORDS:
-        return [{"id": r["id"], **{k: _text(v) for k, v in r["fields"].items()}} for r in row.value]
+        return [{"id": r["id"], **{k: _text(v) for k, v in r["fields"].items()},
+                 **({"department": r["department"]} if r.get("department") else {})} for r in row.value]
     if spec.type is bridge.FactType.BOOL:
         return "是" if row.value else "否"
     return _text(row.value)
@@ -253,6 +254,9 @@ def _form_raw(spec: Any, form: Any) -> Any:
         if not rid or form.get(f"r{i}.delete"):
             continue
         row: dict[str, Any] = {"id": rid}
+        department = str(form.get(f"r{i}.department", "")).strip()
+        if department:  # a district record naming the department it came from keeps it
+            row["department"] = department
         for f in spec.fields:
             text = str(form.get(f"r{i}.{f.name}", "")).strip()
             if text:
