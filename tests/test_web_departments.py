@@ -203,6 +203,10 @@ def test_a_department_fills_its_own_facts_and_sees_its_verdict_change(example) -
     bad = web.form(f"{base}/dept/gongan/fact/{REVIEWERS}", {"version": str(version + 1), "value": "五"})
     assert bad.status_code == 400 and "field-error" in bad.text
     assert _row(store, ids["dept"]["gongan"], REVIEWERS) == (5, version + 1)
+    # a save from a stale page is a conflict showing both values, and nothing changes
+    stale = web.form(f"{base}/dept/gongan/fact/{REVIEWERS}", {"version": str(version), "value": "30"})
+    assert stale.status_code == 409 and f"{base}/dept/gongan/domain/{domain}#{REVIEWERS}" in stale.text
+    assert _row(store, ids["dept"]["gongan"], REVIEWERS) == (5, version + 1)
     # the audit log names the department
     with store.session() as s:
         entry = s.query(m.AuditEntry).filter_by(action="fact-save").one()

@@ -320,7 +320,8 @@ async def save_department_fact(request: Request) -> Response:
                                  dept, owner=dept)
         if result.conflict is not None:
             return render(request, "conflict.html", 409, district=district, case=case, spec=spec,
-                          theirs=result.conflict, mine=result.mine, domain=bridge.domain_of_fact(key))
+                          theirs=result.conflict, mine=result.mine, domain=bridge.domain_of_fact(key),
+                          back_base=department_base(district, case, dept))
         base = department_base(district, case, dept)
     if result.problems:
         request.state.form = form
