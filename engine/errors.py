@@ -33,6 +33,10 @@ class Problem:
         # A message may quote the input; whatever quotes it, a problem never carries a whole file
         # (a facts.yaml linked to /etc/passwd) nor a control character that reaches a terminal.
         object.__setattr__(self, "message", bounded(self.message))
+        if self.suggestion is not None:  # "did you mean 'x'?" quotes the input too
+            object.__setattr__(self, "suggestion", bounded(self.suggestion))
+        if self.field is not None:
+            object.__setattr__(self, "field", bounded(self.field))
 
     def __str__(self) -> str:
         text = f"{self.location}: "
