@@ -1,6 +1,6 @@
 """Load on the web app: simulated users saving facts of many districts at once, on loopback only.
 
-    .venv/bin/python bench/load_web.py [--users 50] [--districts 20] [--seconds 60] [--think 0] [--db postgresql://…]
+    .venv/bin/python bench/load_web.py [--users 50] [--districts 20] [--seconds 60] [--think 0] [--workers 1] [--db postgresql://…]
 
 A server (`fazhi serve`) is started on 127.0.0.1 with a fresh instance; the Macun case is imported once per
 district (renamed); each simulated user logs in as its district's coordinator and loops: save one fact
@@ -36,10 +36,18 @@ PASSWORD = "load-test-password"
 
 
 def rss_mb(pid: int) -> float:
+    """Resident memory of the server: the process and, with --workers, its worker processes."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+            total += int(line.split()[1]) / 1024
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            try:
+                total += rss_mb(int(child))
+            except FileNotFoundError:
+                pass
+    return total
 
 
 def editable_keys() -> list[str]:
@@ -163,6 +171,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--districts", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (fazhi serve --workers)")
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean pause of a user between saves, in seconds (0: save again at once, a saturation test)")
     parser.add_argument("--db", help="postgresql://… (default: SQLite in a temporary instance)")
@@ -175,7 +184,8 @@ def main() -> None:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         fazhi = str(Path(sys.executable).with_name("fazhi"))
-        cmd = [fazhi, "serve", "--instance", str(instance), "--host", "127.0.0.1", "--port", str(port)]
+        cmd = [fazhi, "serve", "--instance", str(instance), "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(args.workers)]
         server = subprocess.Popen(cmd + (["--db", args.db] if args.db else []), stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -205,7 +215,7 @@ def main() -> None:
         saves = sorted(stats.saves)
         q = statistics.quantiles(saves, n=100) if len(saves) >= 2 else [float("nan")] * 99
         print(f"database: {'PostgreSQL' if args.db else 'SQLite'}; {args.users} users, {args.districts} districts, "
-              f"{args.seconds:.0f} s, think time {args.think:g} s; fact keys {', '.join(keys)}")
+              f"{args.seconds:.0f} s, think time {args.think:g} s, {args.workers} server worker(s); fact keys {', '.join(keys)}")
         print(f"fact saves (re-evaluation included): {len(saves)}; p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, "
               f"p99 {q[98] * 1000:.0f} ms")
         print(f"requests: {stats.requests} in {wall:.1f} s = {stats.requests / wall:.1f}/s; conflicts (409, expected): "

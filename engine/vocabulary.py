@@ -82,3 +82,32 @@ class Text:
 
     def get(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
+
+
+# The words for the values of the closed vocabularies above, in Chinese and English: the one place
+# every output (terminal, catalogue views, messages, documents) takes them from, so a Chinese run never
+# shows an English code such as `major` or `verbatim`.
+ENUM_LABELS: dict[str, Text] = {
+    # severity
+    "critical": Text("严重", "critical"), "major": Text("较重", "major"), "minor": Text("一般", "minor"),
+    "advisory": Text("提示", "advisory"),
+    # confidence of a source
+    "verbatim": Text("原文", "verbatim"), "paraphrased": Text("转述", "paraphrased"), "uncertain": Text("存疑", "uncertain"),
+    # verdict
+    "met": Text("符合", "met"), "gap": Text("差距", "gap"), "insufficient_facts": Text("事实不足", "insufficient facts"),
+    "not_applicable": Text("不适用", "not applicable"), "waived": Text("已豁免", "waived"),
+    # tier of a fact
+    "self_declared": Text("自报", "self-declared"), "documented": Text("有证明材料", "documented"),
+    "verified": Text("已核验", "verified"),
+    # type of a fact
+    "bool": Text("是/否", "yes/no"), "int": Text("整数", "whole number"), "number": Text("数字", "number"),
+    "percent": Text("百分比", "percentage"), "date": Text("日期", "date"), "text": Text("文字", "text"),
+    "enum": Text("选项", "choice"), "records": Text("记录", "records"),
+}
+
+
+def enum_label(value: "str | Enum", lang: str) -> str:
+    """The word for a vocabulary value (Severity.MAJOR or "major" → 较重 / major); the value itself if unknown."""
+    code = value.value if isinstance(value, Enum) else str(value)
+    text = ENUM_LABELS.get(code)
+    return text.get(lang) if text is not None else code

@@ -79,9 +79,9 @@ def test_rules_commands():
     shown = run_fazhi("rules", "show", "TT-RATIO", *RULES)
     assert shown.returncode == 0 and "不少于5%" in shown.stdout and "test.reviewers" in shown.stdout
     unknown = run_fazhi("rules", "show", "TT-RATOI", *RULES)
-    assert unknown.returncode == 2 and "did you mean 'TT-RATIO'" in unknown.stderr
+    assert unknown.returncode == 2 and "是否应为“TT-RATIO”" in unknown.stderr
     bad_domain = run_fazhi("rules", "list", *RULES, "--domain", "tset")
-    assert bad_domain.returncode == 2 and "did you mean 'test'" in bad_domain.stderr
+    assert bad_domain.returncode == 2 and "是否应为“test”" in bad_domain.stderr
 
 
 def test_manifest_and_verify(tmp_path):
@@ -94,18 +94,18 @@ def test_manifest_and_verify(tmp_path):
     assert manifest["rulesets"][0]["id"] == "core-test" and manifest["rulesets"][0]["sha256"].startswith("sha256:")
     assert [i["role"] for i in manifest["inputs"]] == ["facts"]
     same = run_fazhi("verify", str(out))
-    assert same.returncode == 0 and same.stdout.startswith("identical: 10 findings")
+    assert same.returncode == 0 and same.stdout.startswith("一致：按记录的输入逐字节重新生成了全部10条结论")
     case.write_text(case.read_text(encoding="utf-8").replace("used: 6, limit: 5", "used: 4, limit: 5"), encoding="utf-8")
     differ = run_fazhi("verify", str(out))
     assert differ.returncode == 1
-    assert "TT-WITHIN-LIMIT D2: was gap, now gone" in differ.stdout and "facts (" in differ.stdout and "changed" in differ.stdout
+    assert "结论 TT-WITHIN-LIMIT D2：原为差距，现已没有" in differ.stdout and "事实文件（" in differ.stdout and "已改动" in differ.stdout
 
 
 def test_verify_rejects_a_file_without_manifest(tmp_path):
     bad = tmp_path / "x.json"
     bad.write_text("{}", encoding="utf-8")
     result = run_fazhi("verify", str(bad))
-    assert result.returncode == 2 and "not a findings file with a manifest" in result.stderr
+    assert result.returncode == 2 and "不是含清单（manifest）的结论文件" in result.stderr
 
 
 def test_validate_checks_the_extraction_patterns_beside_the_rulesets(tmp_path):
@@ -114,9 +114,9 @@ def test_validate_checks_the_extraction_patterns_beside_the_rulesets(tmp_path):
     rules = tmp_path / "rulesets"
     shutil.copytree(ROOT / "rulesets", rules)
     ok = run_fazhi("validate", str(rules))
-    assert ok.returncode == 0 and "extraction patterns" in ok.stdout
+    assert ok.returncode == 0 and "以及提取规则" in ok.stdout
     pattern = rules / "extraction" / "three-systems.yaml"
     pattern.write_text(pattern.read_text(encoding="utf-8").replace("three_systems.henan", "three_systemz.henan", 1),
                        encoding="utf-8")
     bad = run_fazhi("validate", str(rules))
-    assert bad.returncode == 2 and "did you mean 'three_systems.henan'" in bad.stderr and "three-systems.yaml:" in bad.stderr
+    assert bad.returncode == 2 and "是否应为“three_systems.henan”" in bad.stderr and "three-systems.yaml:" in bad.stderr

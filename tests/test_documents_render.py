@@ -87,7 +87,7 @@ def test_outputs_are_never_overwritten_silently(fazhi, tmp_path):
     out = tmp_path / "r.md"
     out.write_text("keep me", encoding="utf-8")
     code, _, err = fazhi("report", DOC_CASE, *RULES, "--out", out)
-    assert code == 2 and "already exists; use --force" in err and out.read_text(encoding="utf-8") == "keep me"
+    assert code == 2 and "已存在；如需覆盖请加 --force" in err and out.read_text(encoding="utf-8") == "keep me"
     assert fazhi("report", DOC_CASE, *RULES, "--out", out, "--force")[0] == 0
     assert out.read_text(encoding="utf-8").startswith("# 样例区2020年度法治政府建设差距报告")
 
@@ -101,12 +101,14 @@ def test_the_format_follows_the_extension(fazhi, tmp_path, command, name):
 @pytest.mark.parametrize("command, heading", [("report", "存在的问题"), ("memo", "整改")])
 def test_without_out_the_document_is_printed_as_markdown(fazhi, command, heading):
     code, out, err = fazhi(command, DOC_CASE, *RULES, "--date", "2021-03-01")
-    assert code == 0 and out.startswith("# ") and heading in out and "wrote" not in err
+    assert code == 0 and out.startswith("# ") and heading in out and "已写入" not in err and "wrote" not in err
 
 
 def test_bad_case_is_an_input_error(fazhi, tmp_path):
     code, _, err = fazhi("report", tmp_path / "nowhere", *RULES, "--out", tmp_path / "r.md")
-    assert code == 2 and "no such facts file" in err
+    assert code == 2 and "没有此事实文件" in err and "no such" not in err
+    code, _, err = fazhi("report", tmp_path / "nowhere", *RULES, "--out", tmp_path / "r.md", "--lang", "en")
+    assert code == 2 and "no such facts file" in err and "没有" not in err
 
 
 def test_the_commands_are_documented(fazhi):

@@ -21,6 +21,13 @@ LIMIT = 60
 RULES = ("--rules", str(CORE_RULES))
 
 
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """The refusals and verify's report are named here in English (FAZHI_LANG=en, inherited by run_fazhi);
+    test_verify_speaks_the_language_of_the_run checks the Chinese report."""
+    monkeypatch.setenv("FAZHI_LANG", "en")
+
 def case_folder(tmp_path: Path, name: str = "case") -> Path:
     folder = tmp_path / name
     folder.mkdir()
@@ -187,7 +194,7 @@ def _edit(path: Path, change) -> None:
     ("gap count to 0", lambda d: d["summary"]["counts"].update(gap=0), "summary: differs"),
     ("data quality deleted", lambda d: d.pop("data_quality"), "data_quality: missing"),
     ("case renamed", lambda d: d["case"].update(district="别的区"), "case: differs"),
-    ("lang changed", lambda d: d.update(lang="en"), "lang: differs"),
+    ("lang changed", lambda d: d.update(lang="zh" if d["lang"] == "en" else "en"), "lang: differs"),
     ("ruleset version", lambda d: d["ruleset"][0].update(version="9"), "ruleset: differs"),
     ("recorded hash", lambda d: d["manifest"]["inputs"][0].update(sha256="sha256:" + "0" * 64), "facts ("),
 ])
@@ -195,6 +202,25 @@ def test_verify_catches_every_edit(findings, name, change, named):
     _edit(findings, change)
     result = run_fazhi("verify", str(findings), timeout=LIMIT)
     assert result.returncode == 1 and "DIFFERENT" in result.stdout and named in result.stdout, result.stdout
+
+
+def test_verify_speaks_the_language_of_the_run(findings):
+    _edit(findings, lambda d: d["summary"]["counts"].update(gap=0))
+    result = run_fazhi("verify", str(findings), "--lang", "zh", timeout=LIMIT)
+    assert result.returncode == 1 and "不一致" in result.stdout and "summary（汇总）：不一致" in result.stdout
+    assert "DIFFERENT" not in result.stdout and "differs" not in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("lang, said", [("zh", "这是整改方案（`fazhi memo` 生成的 memo.json），不是结论文件"),
+                                        ("en", "this is a remediation plan (memo.json of `fazhi memo`), not a findings file")])
+def test_verify_of_a_memo_says_it_is_a_memo(tmp_path, lang, said):
+    folder = case_folder(tmp_path)
+    (folder / "facts.yaml").write_text(CORE_CASE.read_text(encoding="utf-8"), encoding="utf-8")
+    memo = tmp_path / "memo.json"
+    assert run_fazhi("memo", str(folder), *RULES, "--out", str(memo)).returncode == 0
+    result = run_fazhi("verify", str(memo), "--lang", lang, timeout=LIMIT)
+    assert result.returncode == 2 and said in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert "manifest" not in result.stderr  # not the puzzling "not a findings file with a manifest: 'manifest'"
 
 
 def test_verify_catches_a_change_of_formatting_only(findings):

@@ -166,4 +166,4 @@ def test_an_edited_key_column(fazhi, blank, tmp_path):
     ws["L3"] = "three_systems.hennan"
     wb.save(path)
     code, _, err = fazhi("import", str(path), "--out", str(tmp_path / "f.yaml"))
-    assert code == 2 and "行政执法三项制度!L3" in err and "did you mean 'three_systems.henan'" in err
+    assert code == 2 and "行政执法三项制度!L3" in err and "是否应为“three_systems.henan”" in err

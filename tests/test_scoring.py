@@ -73,4 +73,4 @@ def test_check_with_profile_by_name():
     assert data["score"]["by_domain"]["test"]["scored"] == 7
     assert all(f["requirement"] != "TT-LEVEL" for f in data["findings"])
     missing = run_fazhi("check", str(CORE_CASE), "--rules", str(CORE_RULES), "--profile", "test-schme")
-    assert missing.returncode == 2 and "did you mean 'test-scheme'" in missing.stderr
+    assert missing.returncode == 2 and "是否应为“test-scheme”" in missing.stderr

@@ -2,7 +2,8 @@
 
     result = check("cases/macun-2020")                      # built-in rulesets, today
     result = check(case, RuleSource(overlay=("my-rules",)), profile="annual-evaluation", memo="memo.json")
-    result.evaluation.findings, result.score, result.manifest, result.progress, result.has_gaps
+    result.evaluation.findings, result.score, result.manifest, result.progress, result.has_gaps,
+    result.has_data_quality
 """
 from __future__ import annotations
 
@@ -36,6 +37,11 @@ class CheckResult:
     def has_gaps(self) -> bool:
         return any(f.verdict is Verdict.GAP for f in self.evaluation.findings)
 
+    @property
+    def has_data_quality(self) -> bool:
+        """Submitted facts that disagree, or dates that cannot be: the result is not clean even without a gap."""
+        return bool(self.evaluation.data_quality)
+
 
 def case_path(path: str) -> str:
     """The case a user named: a folder with facts.yaml (or facts.yml), or a facts file.
@@ -48,11 +54,16 @@ def case_path(path: str) -> str:
     inner = sorted(e for e in os.listdir(path) if os.path.isfile(os.path.join(path, e, "facts.yaml")))
     if inner:
         more = f" and {len(inner) - 1} more" if len(inner) > 1 else ""
+        more_zh = f"等{len(inner)}个案例" if len(inner) > 1 else ""
         raise InputError([Problem(Location(path), f"a folder of cases ({inner[0]}{more}), not one case",
                                   suggestion=f"check one case, e.g. `fazhi check {os.path.join(path, inner[0])}`, "
-                                             f"or all of them with `fazhi inspect {path}`")])
+                                             f"or all of them with `fazhi inspect {path}`",
+                                  zh=f"这是存放多个案例的文件夹（{inner[0]}{more_zh}），不是一个案例",
+                                  suggestion_zh=f"检查一个案例，如 `fazhi check {os.path.join(path, inner[0])}`；"
+                                                f"或用 `fazhi inspect {path}` 检查全部案例")])
     raise InputError([Problem(Location(os.path.join(path, "facts.yaml")), "no such facts file",
-                              suggestion="a case is a folder with facts.yaml, e.g. cases/macun-2020")])
+                              suggestion="a case is a folder with facts.yaml, e.g. cases/macun-2020",
+                              zh="没有此事实文件", suggestion_zh="案例是含 facts.yaml 的文件夹，如 cases/macun-2020")])
 
 
 def evaluate_case(catalogue: Catalogue, case: str, profile: str | None, rules: RuleSource | Sequence[str] | None = None,

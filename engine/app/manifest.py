@@ -68,21 +68,30 @@ def build_manifest(catalogue: Catalogue, facts_path: str, options: RunOptions, p
     return manifest
 
 
-def changed_inputs(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """Human-readable differences between two manifests' inputs and versions."""
+ROLES_ZH = {"facts": "事实文件", "sources": "依据清单", "memo": "上期整改方案", "waivers": "豁免文件",  # an input's role
+            "verifications": "核验记录", "profile": "评分方案", "owners": "责任单位"}
+
+
+def changed_inputs(old: dict[str, Any], new: dict[str, Any], lang: str = "en") -> list[str]:
+    """Human-readable differences between two manifests' inputs and versions, in `lang`."""
+    zh = lang != "en"
+    roles = ROLES_ZH
     changes = []
     if old.get("fazhi_version") != new.get("fazhi_version"):
-        changes.append(f"Fazhi version {old.get('fazhi_version')} → {new.get('fazhi_version')}")
+        changes.append(f"{'Fazhi 版本' if zh else 'Fazhi version'} {old.get('fazhi_version')} → {new.get('fazhi_version')}")
+
     def index(m: dict[str, Any]) -> dict[str, str]:
-        items = {f"ruleset {r['id']} ({r['file']})": r["sha256"] for r in m.get("rulesets", [])}
-        items.update({f"{i['role']} ({i['file']})": i["sha256"] for i in m.get("inputs", [])})
+        items = {(f"规则集 {r['id']}（{r['file']}）" if zh else f"ruleset {r['id']} ({r['file']})"): r["sha256"]
+                 for r in m.get("rulesets", [])}
+        items.update({(f"{roles.get(i['role'], i['role'])}（{i['file']}）" if zh else f"{i['role']} ({i['file']})"): i["sha256"]
+                      for i in m.get("inputs", [])})
         return items
     before, after = index(old), index(new)
     for name in sorted(set(before) | set(after)):
         if name not in after:
-            changes.append(f"{name} is no longer read")
+            changes.append(f"{name}已不再读取" if zh else f"{name} is no longer read")
         elif name not in before:
-            changes.append(f"{name} is new")
+            changes.append(f"{name}为新增" if zh else f"{name} is new")
         elif before[name] != after[name]:
-            changes.append(f"{name} changed")
+            changes.append(f"{name}已改动" if zh else f"{name} changed")
     return changes

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from fazhi.errors import InputError, Location, Problem, did_you_mean
-from fazhi.load.ruleset_loader import load_catalogue
+from fazhi.load.ruleset_loader import load_catalogue, ruleset_files
 from fazhi.model.catalogue import Catalogue, Requirement
 from fazhi.render import catalogue_view
 from fazhi.resources import rulesets_folder
@@ -90,6 +90,10 @@ def resolve_domain(catalogue: Catalogue, domain: str) -> str:
     for key, title in catalogue.domain_titles.items():
         if wanted in (_fold(key), _fold(title.zh), _fold(title.en)):
             return key
+    within = [key for key, title in catalogue.domain_titles.items()  # 三项制度 for 行政执法三项制度: when only one has it
+              if wanted and (wanted in _fold(title.zh) or wanted in _fold(title.en))]
+    if len(within) == 1:
+        return within[0]
     raise InputError([catalogue_view.unknown_domain(catalogue, domain)])
 
 
@@ -101,8 +105,9 @@ def show_rule(catalogue: Catalogue, requirement: str) -> Requirement:
         return found
     near = did_you_mean(requirement.strip().upper(), by_id) or did_you_mean(requirement.strip().upper(),
                                                                            _loosely(by_id, requirement))
-    suggestion = near or "see `fazhi rules list`"
-    raise InputError([Problem(Location("REQUIREMENT"), f"no requirement '{requirement}'", suggestion=suggestion)])
+    raise InputError([Problem(Location("REQUIREMENT"), f"no requirement '{requirement}'",
+                              suggestion=near or "see `fazhi rules list`", zh=f"没有要求“{requirement}”",
+                              suggestion_zh=None if near else "要求编号见 `fazhi rules list`")])
 
 
 def _loosely(by_id: dict[str, Requirement], requirement: str) -> list[str]:
@@ -156,9 +161,29 @@ class Validated:
 
 
 def validate(paths: Sequence[str] = ()) -> Validated:
-    """Load rulesets (and the extraction patterns beside them); InputError lists every problem."""
+    """Load rulesets (and the extraction patterns beside them); InputError lists every problem.
+
+    A ruleset file given alone in a catalogue's folder (one holding sources.yaml) is read with the rulesets
+    there, since it may cite their sources and facts; only the problems of the files given are reported, and the
+    catalogue returned holds only their rulesets."""
     rule_paths = list(paths) or [default_rules()]
-    catalogue = load_catalogue(rule_paths)
+    given = {os.path.normpath(p) for p in rule_paths if os.path.isfile(p)}
+    folders = {os.path.dirname(p) or "." for p in given}
+    catalogues = [f for f in folders if os.path.isfile(os.path.join(f, "sources.yaml"))]  # a catalogue's folder
+    context = sorted({os.path.normpath(f) for f in ruleset_files(catalogues)} - given)
+    try:
+        catalogue = load_catalogue(rule_paths + context)
+    except InputError as exc:
+        if not context:
+            raise
+        mine = [p for p in exc.problems if os.path.normpath(p.location.file) in given]
+        if mine:
+            raise InputError(mine) from None
+        catalogue = load_catalogue(rule_paths)  # the folder around is broken, the files given are not: alone
+    if context:
+        kept = tuple(rs for rs in catalogue.rulesets if os.path.normpath(rs.file) in given)
+        ids = {rs.id for rs in kept}
+        catalogue = replace(catalogue, rulesets=kept, facts={k: f for k, f in catalogue.facts.items() if f.ruleset in ids})
     patterns = False
     for folder in (os.path.join(p, "extraction") for p in rule_paths if os.path.isdir(p)):
         if os.path.isdir(folder):  # the extraction patterns name facts of these rulesets: check them together

@@ -1,6 +1,7 @@
 """`fazhi check`, `fazhi validate` and `fazhi verify`: one case, the rulesets, a recorded result.
 
-Exit codes: 0 no gap (or valid, or identical), 1 at least one gap (or different), 2 usage or input error.
+Exit codes: 0 no gap (or valid, or identical), 1 at least one gap or data-quality finding (or different), 2 usage
+or input error.
 """
 from __future__ import annotations
 
@@ -54,25 +55,31 @@ def check(case: str, rules: RuleSource, profile: str | None, lang: str, fmt: str
         if fmt == "markdown":
             text += manifest_footer(result.manifest, lang)
     emit(text, out, force, made_safe=fmt == "text")  # render_text made its lines safe, then coloured the tags
-    sys.exit(EXIT_GAPS if result.has_gaps else EXIT_OK)
+    sys.exit(EXIT_GAPS if result.has_gaps or result.has_data_quality else EXIT_OK)  # doubtful data is not "no gap"
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-def validate(paths: tuple[str, ...]) -> None:
+@LANG
+def validate(paths: tuple[str, ...], lang: str) -> None:
     """Lint rulesets: syntax, schema, operators, facts and citations; every problem with file:line:col."""
     result = run_validate(paths)
     catalogue = result.catalogue
-    patterns = ", extraction patterns" if result.patterns_checked else ""
-    echo(f"ok: {len(catalogue.rulesets)} rulesets, {len(catalogue.requirements)} requirements, "
-               f"{len(catalogue.facts)} facts, {len(catalogue.sources)} sources{patterns}")
+    counts = (len(catalogue.rulesets), len(catalogue.requirements), len(catalogue.facts), len(catalogue.sources))
+    if lang == "en":
+        patterns = ", extraction patterns" if result.patterns_checked else ""
+        echo("ok: {} rulesets, {} requirements, {} facts, {} sources".format(*counts) + patterns)
+    else:
+        patterns = "，以及提取规则" if result.patterns_checked else ""
+        echo("无误：{}个规则集，{}项要求，{}个事实，{}个依据".format(*counts) + patterns)
 
 
 @click.command()
 @click.argument("findings", type=click.Path(exists=True, dir_okay=False))
 @FOLLOW
-def verify(findings: str) -> None:
+@LANG
+def verify(findings: str, lang: str) -> None:
     """Re-run the inputs recorded in a findings JSON and say whether the findings are identical."""
-    result = run_verify(findings)
+    result = run_verify(findings, lang)
     echo(result.text, nl=False)
     sys.exit(EXIT_OK if result.same else EXIT_GAPS)

@@ -70,7 +70,7 @@ def run_inspection(paths: list[str], rules: RuleSource | tuple[str, ...], profil
         echo(f"error: {r.path}:\n  " + (r.error or "").replace("\n", "\n  "), err=True)  # type: ignore[attr-defined]
     if result.failed:
         return EXIT_ERROR
-    return EXIT_GAPS if result.has_gaps else EXIT_OK
+    return EXIT_GAPS if result.has_gaps or result.has_data_quality else EXIT_OK
 
 
 @click.command()

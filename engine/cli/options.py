@@ -17,7 +17,16 @@ from fazhi.render.safe_text import terminal
 
 EXIT_OK, EXIT_GAPS, EXIT_ERROR = 0, 1, 2
 
-LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the output.")
+RUN = {"lang": "zh"}  # the run's language, set by main.py from --lang or FAZHI_LANG before the command runs
+
+
+def _language() -> str:
+    from fazhi.errors import language
+    return language()
+
+
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=_language, show_default="zh, or FAZHI_LANG",
+                    help="Language of the output and of every message.")
 FORCE = click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 PROFILE = click.option("--profile", help="Assessment profile: a name under rulesets/profiles/ or a YAML path.")
 DATE = click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
@@ -59,7 +68,7 @@ def t(lang: str, zh: str, en: str) -> str:
 def refuse_overwrite(out: str | None, force: bool) -> None:
     """Fail before the work, not after it (write_atomic checks again when it writes)."""
     if out and os.path.exists(out) and not force:
-        raise OutputExists(f"{out}: already exists; use --force to overwrite")
+        raise OutputExists(f"{out}: already exists; use --force to overwrite", f"{out}：已存在；如需覆盖请加 --force")
 
 
 def echo(text: str = "", err: bool = False, nl: bool = True, made_safe: bool = False) -> None:
@@ -71,7 +80,7 @@ def echo(text: str = "", err: bool = False, nl: bool = True, made_safe: bool = F
 
 def write(out: str, content: str | bytes, force: bool) -> None:
     write_atomic(out, content, force)
-    echo(f"wrote {out}", err=True)
+    echo(f"已写入 {out}" if RUN["lang"] == "zh" else f"wrote {out}", err=True)
 
 
 def emit(text: str, out: str | None, force: bool, made_safe: bool = False) -> None:

@@ -36,7 +36,7 @@ def list_rules(rules: RuleSource, domain: str | None, as_of: Any, lang: str, fmt
         echo(dumps([{**catalogue_view.requirement_data(catalogue, x.requirement, lang), "origin": x.origin}
                           for x in listed]), nl=False)
         return
-    lines = catalogue_view.list_text([x.requirement for x in listed], lang).splitlines()
+    lines = catalogue_view.list_text([x.requirement for x in listed], lang, catalogue.domain_titles).splitlines()
     marks = [ORIGIN[lang].get(x.origin, "") for x in listed]
     echo("\n".join([f"{line}  {mark}" if mark else line for line, mark in zip(lines, marks)] + lines[len(listed):]) + "\n",
                nl=False)

@@ -46,14 +46,26 @@ def register(group: click.Group) -> None:
     @INSTANCE
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+    @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+                  help="Server processes; one per CPU core lets saves by many users re-evaluate in parallel.")
     @_needs_web
-    def serve(db: str | None, instance: str | None, host: str, port: int) -> None:
+    def serve(db: str | None, instance: str | None, host: str, port: int, workers: int) -> None:
         """Serve the web app (creates the instance folder and database on first run)."""
+        import os
         import uvicorn
         from fazhi.web.app import create_app
-        store = _open(db, instance)
-        echo(f"fazhi: serving http://{host}:{port}/ (database {store.engine.url.render_as_string()})", err=True)
-        uvicorn.run(create_app(store), host=host, port=port, log_level="warning", proxy_headers=False)
+        store = _open(db, instance)  # creates and migrates once, before any worker starts
+        echo(f"fazhi: serving http://{host}:{port}/ (database {store.engine.url.render_as_string()}, "
+                   f"{workers} worker{'s' if workers > 1 else ''})", err=True)
+        if workers == 1:
+            uvicorn.run(create_app(store), host=host, port=port, log_level="warning", proxy_headers=False)
+            return
+        store.engine.dispose()
+        os.environ["FAZHI_INSTANCE"] = str(store.instance)
+        if db:
+            os.environ["FAZHI_DB"] = db
+        uvicorn.run("fazhi.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning", proxy_headers=False)
 
     @group.group("db")
     def db_group() -> None:

@@ -70,7 +70,9 @@ def _score(evaluation: Evaluation, profile: Profile) -> Score:
                 if profile.selects(rid, vf[1].domain)}
     domains: list[DomainScore] = []
     lines: list[Text] = []
+    titles = evaluation.catalogue.domain_titles  # the Chinese line names a domain by its title, never its id
     for domain in profile.domains:
+        name = titles[domain].zh if domain in titles else domain
         points = profile.domain_points.get(domain, Decimal(0))
         scored = [(rid, v, f) for rid, (v, f) in verdicts.items()
                   if f.domain == domain and v not in (Verdict.NOT_APPLICABLE, Verdict.WAIVED) and _weight(profile, rid, f) > 0]
@@ -85,12 +87,12 @@ def _score(evaluation: Evaluation, profile: Profile) -> Score:
         domains.append(ds)
         if total_weight:
             lines.append(Text(
-                f"{domain}：{_n(points)}分，计分要求{len(scored)}项（符合{ds.met}、差距{ds.gap}、事实不足{ds.insufficient}，"
+                f"{name}：{_n(points)}分，计分要求{len(scored)}项（符合{ds.met}、差距{ds.gap}、事实不足{ds.insufficient}，"
                 f"事实不足按{_n(profile.insufficient_credit * 100)}%计），得{_n(ds.earned)}分",
                 f"{domain}: {_n(points)} points over {len(scored)} scored requirements ({ds.met} met, {ds.gap} gap, "
                 f"{ds.insufficient} insufficient at {_n(profile.insufficient_credit * 100)}%), earned {_n(ds.earned)}"))
         else:
-            lines.append(Text(f"{domain}：无计分要求，不计入总分", f"{domain}: nothing scored, left out of the maximum"))
+            lines.append(Text(f"{name}：无计分要求，不计入总分", f"{domain}: nothing scored, left out of the maximum"))
     maximum = sum((d.points for d in domains), Decimal(0))
     total = sum((d.earned for d in domains), Decimal(0))
     capped = False

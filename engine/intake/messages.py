@@ -1,7 +1,5 @@
-"""The wording of the intake commands in Chinese and English, and Chinese for the facts loader's problems."""
+"""The wording of the intake commands in Chinese and English (the facts loader's problems carry their own)."""
 from __future__ import annotations
-
-import re
 
 from fazhi.model.catalogue import FactSpec
 from fazhi.vocabulary import FactType, Text
@@ -56,53 +54,3 @@ def range_text(spec: FactSpec | None, ftype: FactType, lang: str, minimum=None, 
     if not_above_label:
         parts.append(t(lang, f"不大于“{not_above_label}”", f"at most “{not_above_label}”"))
     return ("，" if lang == "zh" else ", ").join(parts)
-
-
-# the facts loader speaks English; an importer in Chinese says the same things in Chinese
-_ZH = [
-    (r"expected yes/no \(true/false, 是/否\), got (?P<v>.+)", "应填“是”或“否”，填写的是{v}"),
-    (r"expected a date \(YYYY-MM-DD\), got (?P<v>.+)", "应填日期（如2021-02-25或2021年2月25日），填写的是{v}"),
-    (r"expected a date YYYY-MM-DD, got (?P<v>.+)", "应填日期（如2021-02-25或2021年2月25日），填写的是{v}"),
-    (r"'(?P<v>.+)' is not a real date", "“{v}”不是有效日期"),
-    (r"expected a whole number, got (?P<v>.+)", "应填整数，填写的是{v}"),
-    (r"expected a percentage such as 96.2 or '96.2%', got (?P<v>.+)", "应填百分比（如96.2或96.2%），填写的是{v}"),
-    (r"expected a number, got (?P<v>.+)", "应填数字，填写的是{v}"),
-    (r"expected text, got (?P<v>.+)", "应填文字，填写的是{v}"),
-    (r"expected non-empty text, got (?P<v>.+)", "不能为空，填写的是{v}"),
-    (r"text of (?P<v>[\d,]+) characters; the limit is (?P<w>[\d,]+)", "文字有{v}个字符，上限为{w}"),
-    (r"'(?P<v>.+)' is not one of (?P<w>.+)", "“{v}”不是可选项（{w}）之一"),
-    (r"(?P<v>\S+) is larger than the limit (?P<w>\S+)", "{v}超过上限{w}"),
-    (r"(?P<v>\S+) has (?P<d>\d+) significant digits and (?P<p>\d+) decimal places; the limit is (?P<md>\d+) digits and (?P<mp>\d+) places",
-     "{v}有{d}位有效数字、{p}位小数，上限为{md}位有效数字、{mp}位小数"),
-    (r"an id of (?P<v>[\d,]+) characters; the limit is (?P<w>[\d,]+)", "编号有{v}个字符，上限为{w}"),
-    (r"(?P<v>\S+) is below the minimum (?P<w>\S+)", "{v}小于最小值{w}"),
-    (r"(?P<v>\S+) is above the maximum (?P<w>\S+)", "{v}大于最大值{w}"),
-    (r"(?P<v>\S+) is larger than (?P<w>\S+) \((?P<x>.+)\)", "{v}大于“{w}”（{x}）：部分不能超过总数"),
-    (r"duplicate record id '(?P<v>.+)' \(also item (?P<w>\d+)\)", "记录编号“{v}”重复（另见第{w}条）"),
-    (r"each record needs an 'id'", "每条记录都要有编号"),
-    (r"(?P<v>[\d,]+) records; the limit is (?P<w>[\d,]+)", "共{v}条记录，上限为{w}"),
-    (r"missing required key '(?P<v>.+)'", "缺少必填项{v}"),
-    (r"missing", "未填写"),
-    (r"expected a whole number, got", "应填整数"),
-    (r"period (?P<v>\d+) is not a plausible year", "年度{v}不是合理的年份"),
-]
-_ZH_SUGGESTIONS = {
-    "give the figure alone; put approximations ('约10人', '10余次') in the evidence note":
-        "只填数字；“约10人”“10余次”等约数请在证据说明中注明",
-    "a part cannot exceed its total; check both figures": "部分不能大于总数，请核对两个数字",
-    "round the figure; the evidence keeps the exact text": "请四舍五入；精确数字可写在证据中",
-}
-
-
-def zh_message(message: str) -> str:
-    for pattern, template in _ZH:
-        m = re.fullmatch(pattern, message)
-        if m:
-            return template.format(**m.groupdict())
-    return message
-
-
-def zh_suggestion(suggestion: str | None) -> str | None:
-    if suggestion is None:
-        return None
-    return _ZH_SUGGESTIONS.get(suggestion, suggestion)

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from fazhi.model.catalogue import Catalogue, FactSpec
+from fazhi.model.catalogue import Catalogue, FactSpec, FieldSpec
 from fazhi.vocabulary import FactType, Text
 from fazhi.load.profiles import Profile
 from fazhi.intake import layout as L
@@ -50,8 +50,26 @@ def by_domain(catalogue: Catalogue, facts: Iterable[FactSpec]) -> list[tuple[Tex
     return [(titles[d], d, specs) for d, specs in groups.items() if specs]
 
 
+DEPARTMENT_FIELDS = (  # the rows a department's workbook adds to its case sheet, filled in by the questionnaire
+    ("department.id", Text("部门编号", "Department id")), ("department.name", Text("部门名称", "Department")),
+    ("department.kind", Text("部门类别", "Kind")))
+DEPARTMENTS_KEY = "case.departments"  # B2 of the coordinator's list of departments
+
+
+def departments_spec() -> FactSpec:
+    """The coordinator's list of departments, laid out as a records sheet (id, name, kind)."""
+    return FactSpec(DEPARTMENTS_KEY, FactType.RECORDS, Text("各部门", "Departments"),
+                    Text("本区各部门（执法主体）：编号、名称、类别（行政执法机关或其他）", "The district's departments: id, name, "
+                         "kind (行政执法机关 or another)"), "", fields=(
+                        FieldSpec("name", FactType.TEXT, Text("部门名称", "Name")),
+                        FieldSpec("kind", FactType.TEXT, Text("部门类别", "Kind"))))
+
+
 def build_xlsx(catalogue: Catalogue, facts: list[FactSpec], lang: str, district: str | None = None,
-               period: int | None = None) -> bytes:
+               period: int | None = None, department: dict[str, str] | None = None,
+               departments: list[dict[str, str]] | None = None) -> bytes:
+    """`department`: a department's own workbook (its id, name and kind filled in on the case sheet);
+    `departments`: the coordinator's, with the list of departments on a sheet of its own."""
     wb = Workbook()
     used: set[str] = set()
     case_sheet = wb.active
@@ -66,6 +84,18 @@ def build_xlsx(catalogue: Catalogue, facts: list[FactSpec], lang: str, district:
              evidence=False)
         if prefill.get(key) is not None:
             set_text_cell(case_sheet, row, L.VALUE_COL, prefill[key])
+    if department is not None:
+        for row, (key, label) in enumerate(DEPARTMENT_FIELDS, L.FIRST_ROW + len(CASE_FIELDS)):
+            _row(case_sheet, row, key, label.get(lang), t(lang, "由问卷填写，勿改", "filled in by the questionnaire: do not edit"),
+                 "", FactType.TEXT, lang, lists, range_text(None, FactType.TEXT, lang), evidence=False)
+            case_sheet.cell(row, L.VALUE_COL, department[key.split(".")[1]])
+    if departments is not None:
+        spec = departments_spec()
+        ws = wb.create_sheet(L.sheet_name(spec.label.get(lang), used))
+        _records_sheet(ws, spec, lang, lists)
+        for row, d in enumerate(departments, L.REC_FIRST_ROW):
+            for col, name in enumerate(("id", "name", "kind"), 1):
+                ws.cell(row, col, d[name])
     records: list[tuple[FactSpec, Any]] = []
     for title, rid, specs in by_domain(catalogue, facts):
         ws = wb.create_sheet(L.sheet_name(title.zh if lang == "zh" else rid, used))

@@ -59,8 +59,8 @@ def _kind(mode: int) -> tuple[str, str]:
     return "特殊文件", "a special file"
 
 
-def _refuse(file: str, zh: str, en: str, suggestion: str | None = None) -> InputError:
-    return InputError([Problem(Location(file), f"{zh} / {en}", suggestion=suggestion)])
+def _refuse(file: str, zh: str, en: str, suggestion: str | None = None, suggestion_zh: str | None = None) -> InputError:
+    return InputError([Problem(Location(file), en, suggestion=suggestion, zh=zh, suggestion_zh=suggestion_zh)])
 
 
 def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES, what: str = "file") -> bytes:
@@ -77,7 +77,7 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES, what: 
     if not stat.S_ISREG(info.st_mode):
         zh, en = _kind(info.st_mode)
         raise _refuse(file, f"是{zh}，不是普通文件，拒绝读取", f"is {en}, not a regular file: refused",
-                      suggestion="copy the content into an ordinary file")
+                      suggestion="copy the content into an ordinary file", suggestion_zh="请把内容复制到普通文件中")
     if info.st_size > limit:
         raise _too_big(file, info.st_size, limit)
     try:
@@ -109,9 +109,9 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES, what: 
 
 def _too_big(file: str, size: int, limit: int, at_least: bool = False) -> InputError:
     more = "超过" if at_least else ""
-    return InputError([Problem(Location(file), f"文件{more}{size:,}字节，上限为{limit:,} / file is "
-                                               f"{'more than ' if at_least else ''}{size:,} bytes; the limit is {limit:,}",
-                               suggestion="split the case or remove embedded documents")])
+    return InputError([Problem(Location(file), f"file is {'more than ' if at_least else ''}{size:,} bytes; the limit is {limit:,}",
+                               suggestion="split the case or remove embedded documents",
+                               zh=f"文件{more}{size:,}字节，上限为{limit:,}", suggestion_zh="请拆分案例或删去嵌入的文档")])
 
 
 def confine(files: list[str], folder: str) -> None:
@@ -128,9 +128,10 @@ def confine(files: list[str], folder: str) -> None:
             continue
         real = os.path.realpath(file)
         if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
-            problems.append(Problem(Location(file), f"指向案件文件夹之外（{excerpt(real)}），拒绝读取 / "
-                                                    f"resolves outside its case folder (to {excerpt(real)}): refused",
-                                    suggestion="copy the file into the case folder, or give --follow-symlinks"))
+            problems.append(Problem(Location(file), f"resolves outside its case folder (to {excerpt(real)}): refused",
+                                    suggestion="copy the file into the case folder, or give --follow-symlinks",
+                                    zh=f"指向案件文件夹之外（{excerpt(real)}），拒绝读取",
+                                    suggestion_zh="请把文件复制到案例文件夹中，或加 --follow-symlinks"))
     if problems:
         raise InputError(problems)
 

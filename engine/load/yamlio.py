@@ -158,11 +158,11 @@ class _Converter:
             resolved, value = self._resolve(event), _UNREAD
         if state == _KEY and resolved == _MERGE:  # refused before it is read
             self.problems.append(Problem(self._at(event), "merge keys ('<<') are not supported",
-                                         suggestion="write the keys out"))
+                                         suggestion="write the keys out", zh="不支持合并键（'<<'）", suggestion_zh="请逐项写出各键"))
             frame[2] = _SKIP_VALUE
             return
         if value is _UNREAD:  # problems come out in the same order when the value is read before it is counted
-            value = self._construct(event, resolved, cache_key)
+            value = self._construct(event, resolved, cache_key, frame)
         self.nodes += 1
         if state == _VALUE:
             key = frame[3]
@@ -184,7 +184,8 @@ class _Converter:
             if key in frame[0]:
                 first = self.marks.get(frame[1] + (key,), (0, 0))[0]
                 self.problems.append(Problem(self._at(event), f"duplicate key '{key}' (first at line {first})",
-                                             field=key, suggestion="remove or rename one of them"))
+                                             field=_field([None, frame[1], _VALUE, key]), suggestion="remove or rename one of them",
+                                             zh=f"键“{key}”重复（第一次在第{first}行）", suggestion_zh="删除或改名其中之一"))
                 frame[2] = _SKIP_VALUE
             else:
                 frame[3] = key
@@ -239,7 +240,8 @@ class _Converter:
             self._too_big(event, len(path))
         if not plain:  # e.g. !!python/object/apply:… on a list; !!set, !!omap would change types
             self.problems.append(Problem(self._at(event), f"the tag '{tag[:80]}' is not allowed",
-                                         suggestion="write plain lists and mappings"))
+                                         suggestion="write plain lists and mappings", zh=f"不允许使用标签“{tag[:80]}”",
+                                         suggestion_zh="请写普通的列表和映射"))
             self.skip = 1
         elif value.__class__ is dict:
             self.stack.append([value, path, _KEY, None, path + ("<key>",)])
@@ -299,9 +301,9 @@ class _Converter:
         """A collection as a key: refused, and so is its value."""
         if event.tag == _MERGE:
             self.problems.append(Problem(self._at(event), "merge keys ('<<') are not supported",
-                                         suggestion="write the keys out"))
+                                         suggestion="write the keys out", zh="不支持合并键（'<<'）", suggestion_zh="请逐项写出各键"))
         else:
-            self.problems.append(Problem(self._at(event), "a key must be a plain value"))
+            self.problems.append(Problem(self._at(event), "a key must be a plain value", zh="键只能是普通的值（文字或数字）"))
         frame[2] = _SKIP_VALUE
 
     def _resolve(self, event: Any) -> str:
@@ -311,7 +313,7 @@ class _Converter:
             return self._scalars.resolve(yaml.ScalarNode, event.value, event.implicit)
         return tag
 
-    def _construct(self, event: Any, tag: str, cache_key: str | tuple[str, str]) -> Any:
+    def _construct(self, event: Any, tag: str, cache_key: str | tuple[str, str], frame: list[Any]) -> Any:
         text = event.value
         problem = _number_problem(tag, text)
         if problem is None:
@@ -323,8 +325,12 @@ class _Converter:
             except Exception as exc:  # PyYAML's constructors also raise KeyError, IndexError, AttributeError
                 readable = isinstance(exc, (ValueError, yaml.YAMLError))
                 detail = exc if readable else f"not a valid {tag.rsplit(':', 1)[-1]}"
-                self.problems.append(Problem(self._at(event), f"cannot read value {_short(text)}: {detail}",
-                                             suggestion="write dates as YYYY-MM-DD with a real day"))
+                date = tag.endswith(":timestamp")
+                self.problems.append(Problem(
+                    self._at(event), f"cannot read value {_short(text)}: {detail}", field=_field(frame),
+                    suggestion="write dates as YYYY-MM-DD with a real day",
+                    zh=(f"{_short(text)}不是有效日期" if date else f"无法读取值{_short(text)}：{detail}"),
+                    suggestion_zh="日期写作 YYYY-MM-DD，且须是实际存在的日子"))
                 return None
             if isinstance(value, str):
                 problem = _text_problem(value)
@@ -334,8 +340,38 @@ class _Converter:
                         _VALUES.clear()
                     _VALUES[cache_key] = (tag, value)
                 return value
-        self.problems.append(Problem(self._at(event), problem, suggestion="see docs/limits.md"))
+        self.problems.append(Problem(self._at(event), problem, suggestion="see docs/limits.md", field=_field(frame),
+                                     zh=_limit_zh(problem), suggestion_zh="见 docs/limits.md"))
         return None
+
+
+def _field(frame: list[Any]) -> str | None:
+    """The dotted path of the value an open collection is reading now (facts.x.y, items[3]), for a message."""
+    state = frame[2]
+    if state == _VALUE:
+        path = frame[1] + (frame[3],)
+    elif state == _ITEM:
+        path = frame[1] + (len(frame[0]),)
+    else:
+        path = frame[1]
+    return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[") or None
+
+
+def _limit_zh(problem: str) -> str:
+    """The Chinese of a limit's problem (_number_problem, _text_problem, the node and depth limits)."""
+    import re
+    for pattern, template in (
+            (r"a number of (?P<n>[\d,]+) characters; the limit is (?P<m>\d+)", "数字有{n}个字符，上限为{m}"),
+            (r"(?P<t>.+) has (?P<n>\d+) significant digits; the limit is (?P<m>\d+) .*", "{t}有{n}位有效数字，上限为{m}（再多读取时会悄悄改变）"),
+            (r"text (?P<t>.+) contains the character (?P<c>U\+[0-9A-F]+), which is not allowed", "文字{t}含有不允许的字符{c}"),
+            (r"more than (?P<n>[\d,]+) YAML nodes(?P<a> \(after expanding aliases\))?", "YAML 节点超过{n}个"),
+            (r"nesting deeper than (?P<n>\d+) levels", "嵌套超过{n}层"),
+            (r"a list of more than (?P<n>[\d,]+) items; the limit is .*", "列表超过{n}项"),
+            (r"a mapping of more than (?P<n>[\d,]+) keys; the limit is .*", "映射超过{n}个键")):
+        m = re.fullmatch(pattern, problem)
+        if m:
+            return template.format(**{k: v or "" for k, v in m.groupdict().items()})
+    return problem
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -370,23 +406,73 @@ def _text_problem(text: str) -> str | None:
     return f"text {_short(text)} contains the character U+{ord(text[position]):04X}, which is not allowed"
 
 
+_SYNTAX_ZH = {  # libyaml's and PyYAML's wordings of the syntax errors a person makes by hand
+    "could not find expected ':'": "找不到应有的冒号“:”",
+    "mapping values are not allowed in this context": "此处不能出现“键: 值”",
+    "mapping values are not allowed here": "此处不能出现“键: 值”",
+    "did not find expected ',' or '}'": "找不到应有的逗号“,”或右花括号“}”",
+    "did not find expected ',' or ']'": "找不到应有的逗号“,”或右方括号“]”",
+    "found character that cannot start any token": "出现了不能作为开头的字符",
+    "found character '\\t' that cannot start any token": "出现了不能作为开头的制表符（Tab）",
+    "did not find expected key": "找不到应有的键",
+    "did not find expected node content": "找不到应有的内容",
+    "did not find expected '-' indicator": "找不到应有的“-”",
+    "found unexpected end of stream": "文件意外结束（引号或括号未闭合？）",
+    "found undefined alias": "引用了未定义的锚点",
+    "found unknown escape character": "出现了未知的转义字符",
+    "second occurrence": "锚点重复定义",
+    "but found another document": "文件中有多个文档（“---”）",
+    "block sequence entries are not allowed in this context": "此处不能出现列表项“- ”",
+    "found a tab character that violates indentation": "缩进中出现了制表符（Tab）",
+}
+
+
+def syntax_cause(text: str, line: int) -> tuple[str, str] | None:
+    """What a person most likely typed wrong near a syntax error at `line` (1-based), in English and Chinese:
+    a tab in the indentation, a full-width colon after a key, a Chinese comma in a {…} mapping. PyYAML
+    often reports such a slip a line or two later, so the lines before are read too."""
+    lines = text.split("\n")
+    near = [n for n in (line, line - 1, line - 2) if 1 <= n <= len(lines)]
+    for n in near:
+        body = lines[n - 1]
+        indent = body[: len(body) - len(body.lstrip(" \t"))]
+        if "\t" in indent:
+            return (f"line {n} is indented with a tab; YAML indents with spaces only",
+                    f"第{n}行用制表符（Tab）缩进；YAML 只能用空格缩进")
+    for n in near:
+        body = lines[n - 1]
+        column = body.find("：")
+        if column >= 0 and ":" not in body[:column] and not body.lstrip().startswith("#"):
+            return (f"line {n}, column {column + 1}: a full-width colon '：' after a key; write ':' and a space",
+                    f"第{n}行第{column + 1}列的键后用了全角冒号“：”；应为半角冒号“:”加空格")
+    for n in near:
+        body = lines[n - 1]
+        column = body.find("，")
+        if column >= 0 and ("{" in body[:column] or "[" in body[:column]):
+            return (f"line {n}, column {column + 1}: a Chinese comma '，' between the entries of {{…}} or […]; write ','",
+                    f"第{n}行第{column + 1}列在 {{…}} 或 […] 的各项之间用了中文逗号“，”；应为半角逗号“,”")
+    return None
+
+
 def decode(raw: bytes, file: str) -> str:
     """UTF-8 text (a BOM is allowed); anything else is an error that says where and what to do."""
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise InputError([Problem(Location(file, line), "the file contains a NUL byte",
-                                  suggestion="is this a binary file? facts and rulesets are UTF-8 text")])
+                                  suggestion="is this a binary file? facts and rulesets are UTF-8 text",
+                                  zh="文件含有 NUL 字节", suggestion_zh="这是二进制文件吗？事实文件和规则集应为 UTF-8 文本")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        hint = "save it as UTF-8"
+        hint, hint_zh = "save it as UTF-8", "请另存为 UTF-8"
         try:
             raw.decode("gb18030")
-            hint = "it looks like GBK/GB18030 text; save it as UTF-8"
+            hint, hint_zh = "it looks like GBK/GB18030 text; save it as UTF-8", "看来是 GBK/GB18030 编码；请另存为 UTF-8"
         except UnicodeDecodeError:
             pass
-        raise InputError([Problem(Location(file, line), f"not valid UTF-8 (byte {exc.start})", suggestion=hint)]) from None
+        raise InputError([Problem(Location(file, line), f"not valid UTF-8 (byte {exc.start})", suggestion=hint,
+                                  zh=f"不是有效的 UTF-8 文本（第{exc.start}字节）", suggestion_zh=hint_zh)]) from None
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster, same marks
@@ -419,7 +505,7 @@ def _read(text: str, file: str, converter: _Converter) -> int:
                 "a mapping of more than {:,} keys"
             message = kind.format(max_items) + f"; the limit is {max_items:,}"
         raise InputError([Problem(Location(file, mark.line + 1, mark.column + 1), message,
-                                  suggestion="see docs/limits.md")])
+                                  suggestion="see docs/limits.md", zh=_limit_zh(message), suggestion_zh="见 docs/limits.md")])
 
     def anchored(event: Any) -> str | None:
         """Record the event, check its anchor or alias as yaml.compose does; the anchor it defines, if any."""
@@ -483,8 +569,8 @@ def _read(text: str, file: str, converter: _Converter) -> int:
                 if len(open_) > max_depth:  # open_[0] is the stream
                     mark = event.start_mark
                     raise InputError([Problem(Location(file, mark.line + 1, mark.column + 1),
-                                              f"nesting deeper than {max_depth} levels",
-                                              suggestion="see docs/limits.md")])
+                                              f"nesting deeper than {max_depth} levels", suggestion="see docs/limits.md",
+                                              zh=f"嵌套超过{max_depth}层", suggestion_zh="见 docs/limits.md")])
                 top = [event, 0, max_items * 2 if cls is _MAP_START else max_items, anchor]
                 open_.append(top)
                 building = building and refused is None
@@ -532,12 +618,16 @@ def load_text(text: str, file: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         if "nesting depth" in str(exc.problem):  # libyaml >= 0.2.5 (PyYAML 6.0.4 wheels) stops deep flows itself
-            raise InputError([Problem(loc, f"nesting deeper than {MAX_DEPTH} levels",
-                                      suggestion="see docs/limits.md")]) from None
-        raise InputError([Problem(loc, f"YAML syntax error: {exc.problem or exc}",
-                                  suggestion="put text containing ':', '?', '#', ',' or braces in quotes")]) from None
+            raise InputError([Problem(loc, f"nesting deeper than {MAX_DEPTH} levels", suggestion="see docs/limits.md",
+                                      zh=f"嵌套超过{MAX_DEPTH}层", suggestion_zh="见 docs/limits.md")]) from None
+        problem = str(exc.problem or exc)
+        cause = syntax_cause(text, loc.line) if loc.line else None
+        en = f"YAML syntax error: {problem}" + (f"\n  cause: {cause[0]}" if cause else "")
+        zh = f"YAML 语法错误：{_SYNTAX_ZH.get(problem, problem)}" + (f"\n  原因：{cause[1]}" if cause else "")
+        raise InputError([Problem(loc, en, suggestion=None if cause else "put text containing ':', '?', '#', ',' or braces in quotes",
+                                  zh=zh, suggestion_zh=None if cause else "含有 : ? # , 或括号的文字请加引号")]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(Location(file), f"YAML error: {exc}")]) from None
+        raise InputError([Problem(Location(file), f"YAML error: {exc}", zh=f"YAML 错误：{exc}")]) from None
     if documents == 0:
         return Document(file, None, {(): (1, 1)})
     if converter.recursive is not None and converter.too_big is None:
@@ -551,7 +641,8 @@ def load_text(text: str, file: str) -> Document:
             raise AssertionError("a recursive alias was expanded without meeting a limit")
     if converter.too_big is not None:
         failure = converter.too_big
-        raise InputError([Problem(failure.location, failure.message, suggestion="see docs/limits.md")])
+        raise InputError([Problem(failure.location, failure.message, suggestion="see docs/limits.md",
+                                  zh=_limit_zh(failure.message), suggestion_zh="见 docs/limits.md")])
     if converter.problems:
         raise InputError(converter.problems)
     return Document(file, converter.data, converter.marks)

@@ -32,8 +32,10 @@ def confidence_note(f: Finding, lang: str) -> str:
 def score_lines(score: Any, lang: str) -> list[str]:
     if score is None:
         return []
-    title = f"{score.profile.title.get(lang)} ({score.profile.id} {score.profile.version})"
-    head = f"score: {score.total} / {score.maximum} — {title}" if lang == "en" else f"得分：{score.total} / {score.maximum}（{title}）"
+    if lang == "en":
+        head = f"score: {score.total} / {score.maximum} — {score.profile.title.en} ({score.profile.id} {score.profile.version})"
+    else:
+        head = f"得分：{score.total} / {score.maximum}（{score.profile.title.zh}，{score.profile.version}版）"
     return [head] + [f"  {t.get(lang)}" for t in score.derivation]
 
 
@@ -58,6 +60,8 @@ def _text_lines(evaluation: Evaluation, lang: str, score: Any) -> tuple[list[str
     data = summary(evaluation)
     counts = data["counts"]
     lines.append(counts_line(evaluation, counts, lang))
+    if data["data_quality"]:
+        lines.append(data_quality_count(evaluation, lang))
     if data["met_unverified"]:
         lines.append(f"met but resting on unverified facts: {data['met_unverified']}" if lang == "en"
                      else f"符合但所依事实未经核验：{data['met_unverified']}")
@@ -75,13 +79,36 @@ def _text_lines(evaluation: Evaluation, lang: str, score: Any) -> tuple[list[str
         lines.append(f"    {f.message.get(lang)}")
         if f.verdict is Verdict.GAP:
             c = f.citations[0]
-            lines.append(f"    {'basis' if lang == 'en' else '依据'}: {c.source} {c.article} “{c.quote}”")
+            lines.append(f"    {'basis' if lang == 'en' else '依据'}: {basis_name(evaluation, c.source, lang)} {c.article} “{c.quote}”")
         if f.waiver is not None:
             lines.append("    " + waiver_note(f, lang))
         for u in f.facts:
             if u.verification is not None:
                 lines.append("    " + verification_note(u, lang))
+    lines += department_lines(evaluation, lang)
     return lines, tags
+
+
+def department_lines(evaluation: Evaluation, lang: str) -> list[str]:
+    """Each department's own findings of the per-department requirements, then the unevenness."""
+    if not evaluation.case.departments:
+        return []
+    from fazhi.evaluate.unevenness import statements
+    lines = ["", "各部门（执法主体）" if lang != "en" else "Departments (enforcement bodies)"]
+    by_department: dict[str, list[Finding]] = {}
+    for f in evaluation.department_findings:
+        by_department.setdefault(f.department or "", []).append(f)
+    for d in evaluation.case.departments:
+        state = "" if d.submitted else (" — not submitted" if lang == "en" else "（未报送）")
+        lines.append(f"  {d.name} [{d.kind}]{state}")
+        for f in by_department.get(d.id, []):
+            zh, en, _ = VERDICT_TEXT[f.verdict]
+            record = f" ({f.record})" if f.record else ""
+            lines.append(f"    [{en if lang == 'en' else zh}] {f.requirement}{record} {f.message.get(lang)}")
+    said = statements(evaluation, lang)
+    if said:
+        lines += ["", "不平衡情况" if lang != "en" else "Unevenness"] + [f"  {s}" for s in said]
+    return lines
 
 
 def counts_line(evaluation: Evaluation, counts: dict[str, int], lang: str) -> str:
@@ -122,6 +149,21 @@ def verification_note(u: Any, lang: str) -> str:
     return f"已核验：{u.label.zh}为{u.display.zh}（原填报{claimed}），核验人{v.inspector}，{v.date.isoformat()}" + (f"：{v.note}" if v.note else "")
 
 
+def data_quality_count(evaluation: Evaluation, lang: str) -> str:
+    n = len(evaluation.data_quality)
+    doubting = sum(1 for q in evaluation.data_quality if q.doubtful)
+    if lang == "en":
+        return f"data-quality findings: {n}" + (f" ({doubting} make the values they name doubtful: verdicts reading "
+                                                f"them are insufficient_facts)" if doubting else "")
+    return f"数据质量问题：{n}条" + (f"（其中{doubting}条使所涉数据存疑，读取这些数据的结论判为事实不足）" if doubting else "")
+
+
+def basis_name(evaluation: Evaluation, source: str, lang: str) -> str:
+    """A cited source as a Chinese reader knows it, 《title》; its id (DUCHA-2019) in English."""
+    found = evaluation.catalogue.sources.get(source) if lang != "en" else None
+    return f"《{found.title.zh}》" if found is not None else source
+
+
 def data_quality_lines(evaluation: Evaluation, lang: str, color: bool) -> list[str]:
     if not evaluation.data_quality:
         return []
@@ -130,7 +172,13 @@ def data_quality_lines(evaluation: Evaluation, lang: str, color: bool) -> list[s
     lines = [""]
     for q in evaluation.data_quality:
         where = f" ({q.location})" if q.location else ""
-        text = f" {q.check}{' (' + q.record + ')' if q.record else ''}: {q.message.get(lang)}{where}"
+        if lang == "en":
+            text = f" {q.check}{' (' + q.record + ')' if q.record else ''}: {q.message.en}{where}"
+        else:  # the fact by its label, not the check's id (litigation.win_rate_stated:rate)
+            spec = evaluation.catalogue.facts.get(q.fact)
+            name = spec.label.zh if spec is not None else q.fact
+            where = f"（{q.location}）" if q.location else ""
+            text = f" {name}{'（' + q.record + '）' if q.record else ''}：{q.message.zh}{where}"
         lines.append(tag + (terminal(text) if color else text))
     return lines
 
@@ -143,6 +191,10 @@ def render_markdown(evaluation: Evaluation, lang: str, score: Any = None) -> str
     out.append("| " + " | ".join(verdict_label(Verdict(v), lang) for v in counts) + " |")
     out.append("|" + "---|" * len(counts))
     out.append("| " + " | ".join(str(n) for n in counts.values()) + " |")
+    if evaluation.data_quality:
+        out += ["", "- " + data_quality_count(evaluation, lang)]
+        out += [f"  - {q.check}{' (' + q.record + ')' if q.record else ''}: {q.message.get(lang)}"
+                for q in evaluation.data_quality]
     if score is not None:
         out += [""] + [f"- {line.strip()}" for line in score_lines(score, lang)]
     out += ["", "| " + (" | ".join(["Requirement", "Verdict", "Finding", "Basis"]) if en else " | ".join(["要求", "结论", "说明", "依据"])) + " |",
@@ -153,7 +205,7 @@ def render_markdown(evaluation: Evaluation, lang: str, score: Any = None) -> str
         record = f" ({f.record})" if f.record else ""
         cell = markdown_cell
         out.append(f"| {cell(f.requirement + record)} {cell(f.title.get(lang))} | {verdict_label(f.verdict, lang)}"
-                   f"{' ⚠ ' + note if note else ''} | {cell(f.message.get(lang))} | {cell(c.source)} {cell(c.article)} |")
+                   f"{' ⚠ ' + note if note else ''} | {cell(f.message.get(lang))} | {cell(basis_name(evaluation, c.source, lang))} {cell(c.article)} |")
     return "\n".join(out) + "\n"
 
 
