@@ -25,12 +25,16 @@ _WIDE_FORMAT = re.compile(r"[%{:][^%{}]*?(\d{7,}|\*)")  # a width or precision o
 
 
 class TemplateSizeError(SecurityError):
-    """A template asked for a value or an output beyond the limits."""
+    """A template asked for a value or an output beyond the limits; `zh` says it in Chinese."""
+
+    def __init__(self, message: str, zh: str):
+        super().__init__(message)
+        self.zh = zh
 
 
 def _too_big(what: str) -> TemplateSizeError:
-    return TemplateSizeError(f"{what} is beyond the limit of {MAX_OUTPUT:,} characters for a rendered document "
-                             f"(see docs/limits.md) / 超出渲染文档{MAX_OUTPUT:,}字符的上限")
+    return TemplateSizeError(f"{what} is beyond the limit of {MAX_OUTPUT:,} characters for a rendered document",
+                             f"{what}：超出渲染文档{MAX_OUTPUT:,}字符的上限")
 
 
 def _size(value: Any) -> int | None:
