@@ -107,7 +107,8 @@ def _document(kind: str, fmt: str, view: object, templates: str | None, result: 
     if fmt == "docx":
         from fazhi.documents.docx import memo_docx, report_docx
         if templates:
-            notes = ("--templates applies to Markdown and HTML; the DOCX layout is built in",)
+            notes = ("--templates applies to Markdown and HTML; the DOCX layout is built in" if view.lang == "en"  # type: ignore[attr-defined]
+                     else "--templates 只用于 Markdown 和 HTML；DOCX 版式是内置的",)
         content: str | bytes = report_docx(view) if kind == "report" else memo_docx(view)  # type: ignore[arg-type]
     else:
         from fazhi.documents.render import render
