@@ -8,11 +8,15 @@ exception, a hang, a crash of the process, or a verdict the facts do not support
 
 Inputs are deterministic in (seed, index): seeded mutations of real files (tests/data/core,
 tests/data/invalid*, rulesets/) at the byte, line and YAML-tree level, splices of two files,
-facts generated from the core vocabulary, and random YAML with anchors, tags and nesting. The
+facts generated from the core vocabulary, random YAML with anchors, tags and nesting, texts carrying
+terminal escapes, control characters, Markdown, HTML and formulas ("control"), and the input as
+something other than a file in its case folder: a FIFO with and without a writer, a symlink out of
+the folder (refused) or within it (read), one followed to /dev/zero, a folder, a socket. The
 loaders are the table in tests/loader_targets.py (one function per loader; add a loader there).
 Inputs that load go on: facts are evaluated on the core test ruleset and every verdict is
 compared with a three-valued reference evaluation, rulesets are compiled and evaluated,
-profiles score an evaluation; all results are rendered.
+profiles score an evaluation; all results are rendered, and the terminal text and Markdown checked
+for control characters and raw HTML; an error message may not carry a control character either.
 
 Each input runs under a time limit (signal.setitimer; a hang inside C code is caught by the
 parent, which kills the worker). Workers are separate processes, so a segfault in the inference
@@ -115,9 +119,17 @@ class Inputs:
         if target.name == "rulesets":
             strategies.append("conditions")
             weights.append(60)
+        strategies += ["control", *SHAPES]  # hostile text, and the input as something other than a plain file
+        weights += [8 if target.name == "facts" else 2] + [1] * len(SHAPES)
         strategy = rng.choices(strategies, weights)[0]
         pick = rng.randrange(len(seeds))
-        if strategy == "generate":
+        if strategy in SHAPES:  # the content is a seed as it stands or mutated; the shape is what is tested
+            data = seeds[pick] if rng.random() < 0.5 else mutate_lines(rng, seeds[pick])
+            return target, data, strategy
+        if strategy == "control":
+            data = control_text(rng, self._tree(target, pick, seeds[pick]) if target.name != "facts" or rng.random() < 0.3
+                                else _plain_tree(random_case(rng, core_catalogue())))
+        elif strategy == "generate":
             data = generate_facts(rng)
         elif strategy == "conditions":
             core = next(i for i, p in enumerate(target.seeds) if p.name == "rules.yaml")
@@ -273,6 +285,46 @@ def generate_facts(rng: random.Random) -> bytes:
     return dump(rng, random_case(rng, core_catalogue(), VALUES))
 
 
+HOSTILE_TEXT = ["\x1b[2J", "\x1b]0;OWNED\x07", "\x1b[31m", "\x1b]8;;http://evil\x1b\\", "\x9b31m", "\x9d0;x\x9c",
+                "\r", "\x08\x08", "\x07", "\x7f", "\u202e", "\x1bP+q\x1b\\", "\n# 伪造\n", "<script>alert(1)</script>",
+                "\n- x", "| a | b |", "[x](javascript:alert(1))", "=cmd|' /C calc'!A0", "{{ 7*7 }}", "\t"]
+
+
+FREE_TEXT = {"name", "parent", "id", "document", "page", "quote", "doc_number", "url", "by", "title", "text", "note",
+             "justification", "requested_by", "approved_by", "inspector", "zh", "en", "message", "question"}
+
+
+def _plain_tree(tree: Any) -> Any:
+    return yaml.safe_load(yaml.safe_dump(tree, allow_unicode=True, sort_keys=False))
+
+
+def control_text(rng: random.Random, tree: Any) -> bytes:
+    """A tree with terminal escapes, control characters, Markdown, HTML and formulas put into its texts
+    (the district's name first): dumped as YAML, they arrive as double-quoted escapes ("\\e[2J")."""
+    tree = copy.deepcopy(tree)
+
+    def hostile(text: str) -> str:
+        picks = rng.sample(HOSTILE_TEXT, rng.randint(1, 3))
+        return rng.choice(("", text)) + "".join(picks) + rng.choice(("", text))
+
+    def walk(node: Any, key: Any = None) -> Any:
+        if isinstance(node, str):  # names, ids and evidence mostly: a date or a choice would only be refused
+            return hostile(node) if rng.random() < (0.5 if key in FREE_TEXT else 0.05) else node
+        if isinstance(node, dict):
+            return {k: walk(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, key) for v in node]
+        return node
+    if isinstance(tree, dict) and isinstance(tree.get("case"), dict) and isinstance(tree["case"].get("district"), dict):
+        tree["case"]["district"]["name"] = hostile(str(tree["case"]["district"].get("name", "区")))
+    tree = walk(tree)
+    try:
+        text = yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=10 ** 6)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        text = repr(tree)
+    return text.encode("utf-8", "surrogatepass")
+
+
 def generate_rules(rng: random.Random, tree: Any) -> bytes:
     """The core ruleset with random (mostly valid) conditions: checks, `where` and `applies_when` built from each
     requirement's own variables, literals of their types, comparisons between variables, `in`, `not`, `exists`."""
@@ -374,19 +426,79 @@ def _alarm(signum: int, frame: Any) -> None:
     raise Hang()
 
 
-def run_one(target: Target, data: bytes, workdir: Path, limit: float) -> tuple[str, str]:
-    """(outcome, detail): outcome is loaded, rejected, failure or hang."""
+SHAPES = ("fifo", "fifo-writer", "symlink-out", "symlink-in", "follow-out", "follow-dev-zero", "directory", "socket")
+# What each shape must give: refused at once (FIFO, device, folder, socket; a symlink out of the case folder
+# unless followed), or read as the file it names.
+SHAPE_REFUSED = {"fifo", "fifo-writer", "symlink-out", "follow-dev-zero", "directory", "socket"}
+
+
+def place(path: Path, data: bytes, strategy: str, workdir: Path) -> list[Any]:
+    """The input at `path` in the shape `strategy` names; returns what to close afterwards."""
+    for old in (path, workdir.parent / f"{workdir.name}-outside"):
+        if old.is_symlink() or old.is_file() or old.is_fifo() or old.is_socket():
+            old.unlink()
+        elif old.is_dir():
+            import shutil
+            shutil.rmtree(old)
+    opened: list[Any] = []
+    if strategy == "fifo":
+        os.mkfifo(path)  # no writer: reading it would wait forever
+    elif strategy == "fifo-writer":
+        os.mkfifo(path)
+        reader = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # keeps a reader, so the writer can open
+        writer = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        try:
+            os.write(writer, data[:60_000])
+        except BlockingIOError:
+            pass
+        opened += [reader, writer]
+    elif strategy in ("symlink-out", "follow-out"):
+        outside = workdir.parent / f"{workdir.name}-outside"
+        outside.write_bytes(data)
+        path.symlink_to(outside)
+    elif strategy == "symlink-in":
+        inside = workdir / "real.yaml"
+        inside.write_bytes(data)
+        path.symlink_to(inside)
+    elif strategy == "follow-dev-zero":
+        path.symlink_to("/dev/zero")
+    elif strategy == "directory":
+        path.mkdir()
+    elif strategy == "socket":
+        import socket
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(path))
+        opened.append(sock)
+    else:
+        path.write_bytes(data)
+    return opened
+
+
+def run_one(target: Target, data: bytes, workdir: Path, limit: float, strategy: str = "") -> tuple[str, str]:
+    """(outcome, detail): outcome is loaded, rejected, failure or hang. The file goes through the case
+    folder's confinement first (as `fazhi check` does), followed only for the follow-* shapes."""
+    from fazhi.load.reading import confine_case, follow_symlinks
     path = workdir / target.file_name
-    path.write_bytes(data)
+    opened = place(path, data, strategy, workdir)
+    follow_symlinks(strategy.startswith("follow-"))
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
+        confine_case(str(workdir), (target.file_name,))
         loaded = target.load(path)
+        if strategy in SHAPE_REFUSED:
+            return "failure", f"WRONG ANSWER: a {strategy} input was read instead of refused"
         note = target.check(loaded) if target.check is not None else None
         return ("loaded" if note is None else f"loaded ({note})"), ""
     except FazhiError as exc:
         text = str(exc)
         if "Traceback" in text:
             return "failure", "a traceback inside an error message:\n" + text[:2000]
+        bad = sorted({f"U+{ord(c):04X}" for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F})
+        if bad:
+            return "failure", f"control characters {bad} in an error message:\n{text[:2000]!r}"
+        longest = max((len(line) for line in text.split("\n")), default=0)
+        if longest > 1_500:  # one problem a line; each quotes at most a short excerpt of the input
+            return "failure", f"an error message line of {longest:,} characters (inputs are quoted in short excerpts)"
         return "rejected", ""
     except Hang:
         return "hang", f"no result within {limit} s"
@@ -396,6 +508,9 @@ def run_one(target: Target, data: bytes, workdir: Path, limit: float) -> tuple[s
         return "failure", traceback.format_exc(limit=-8)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        follow_symlinks(False)
+        for handle in opened:
+            handle.close() if hasattr(handle, "close") else os.close(handle)
 
 
 def worker(seed: int, names: list[str], limit: float, slow_after: float, tasks: Any, results: Any, current: Any,
@@ -404,7 +519,8 @@ def worker(seed: int, names: list[str], limit: float, slow_after: float, tasks: 
     inputs = Inputs(seed, names)
     core_evaluator()  # compile once per worker, outside any time limit
     with tempfile.TemporaryDirectory(prefix="fazhi-fuzz-") as tmp:
-        workdir = Path(tmp)
+        workdir = Path(tmp) / "case"  # the case folder; beside it, the file a symlink-out input points to
+        workdir.mkdir()
         while True:
             task = tasks.get()
             if task is None:
@@ -418,7 +534,7 @@ def worker(seed: int, names: list[str], limit: float, slow_after: float, tasks: 
                 target, data, strategy = inputs.make(index)
                 current[slot + 1], current[slot + 2] = int(time.time()), 1  # phase 1: loading and evaluating
                 began = time.perf_counter()
-                outcome, detail = run_one(target, data, workdir, limit)
+                outcome, detail = run_one(target, data, workdir, limit, strategy)
                 took = time.perf_counter() - began
                 counts[f"{target.name}:{outcome}"] += 1
                 if outcome in ("failure", "hang"):
@@ -569,7 +685,8 @@ def replay(args: argparse.Namespace, names: list[str]) -> int:
         return 0
     signal.signal(signal.SIGALRM, _alarm)
     with tempfile.TemporaryDirectory(prefix="fazhi-fuzz-") as tmp:
-        outcome, detail = run_one(target, data, Path(tmp), args.timeout)
+        (Path(tmp) / "case").mkdir()
+        outcome, detail = run_one(target, data, Path(tmp) / "case", args.timeout, strategy)
     print(outcome, detail)
     return 1 if outcome in ("failure", "hang") else 0
 

@@ -74,6 +74,7 @@ class Generator:
         self.rates = {c.fact: c for c in catalogue.data_checks if c.kind == "rate"}
         self.same = {c.fact: c for c in catalogue.data_checks if c.kind == "same_as"}
         self.windows = {(c.fact, c.record_field): c.window for c in catalogue.data_checks if c.kind == "in_period"}
+        self.after = {(c.fact, c.record_field) for c in catalogue.data_checks if c.kind == "after_period"}
         self.part_only = {c.fact for c in catalogue.data_checks if c.kind == "part_of"} - {
             k for k, s in catalogue.facts.items() if s.not_above}
 
@@ -171,6 +172,8 @@ class Generator:
     def _records(self, rng: random.Random, spec: FactSpec, period: int) -> list[dict[str, Any]]:
         count = 0 if rng.random() < 0.08 else min(25, int(rng.lognormvariate(math.log(5), 0.8)))
         items = []
+        dates = [f.name for f in spec.fields if f.type is FactType.DATE]
+        step = 45 if len(dates) <= 2 else 60 // (len(dates) - 1)  # a record's dates, in field order, stay in the year
         for i in range(count):
             item: dict[str, Any] = {"id": f"{spec.key.split('.')[-1][:2].upper()}{i + 1}"}
             day = dt.date(period, 1, 1) + dt.timedelta(days=rng.randint(0, 300))
@@ -178,10 +181,17 @@ class Generator:
                 day = day.replace(year=period - 1)  # a date outside the period (a data-quality finding)
             for f in spec.fields:
                 if f.type is FactType.DATE:
-                    day = day + dt.timedelta(days=rng.randint(0, 45))
+                    day = day + dt.timedelta(days=rng.randint(0, step))
                 if rng.random() < 0.08:
                     continue
+                if (spec.key, f.name) in self.after:  # reports on the year: early in the next one
+                    item[f.name] = dt.date(period + 1, 1, 1) + dt.timedelta(days=rng.randint(0, 60))
+                    continue
                 item[f.name] = day if f.type is FactType.DATE else self._field(rng, f, period)
+            given = [name for name in dates if name in item]
+            if len(given) >= 2 and rng.random() < 0.01:  # two dates swapped: an impossible order where one is declared
+                first, last = given[0], given[-1]
+                item[first], item[last] = item[last], item[first]
             items.append(item)
         return items
 
@@ -191,6 +201,79 @@ class Generator:
         if f.type is FactType.INT:
             return max(int(f.minimum or 0), min(int(f.maximum or 10**6), rng.randint(1, 5)))
         return self._scalar(rng, f.type, f.choices, f.minimum, f.maximum, period, None)
+
+    # --- districts with departments --------------------------------------------------------------
+
+    def department_doc(self, rng: random.Random, name: str, period: int, departments: int, records: int,
+                       unsubmitted: float = 0.02) -> dict[str, Any]:
+        """A district whose department- and both-scoped facts come from `departments` enforcement bodies,
+        with `records` records in all spread over them (the district states only its district-scoped facts)."""
+        from fazhi.model.catalogue import Scope
+        specs = self.catalogue.facts
+        district = {k: v for k, v in self.facts(rng, period).items() if specs[k].scope == Scope.DISTRICT}
+        own_keys = [k for k in self._order() if specs[k].scope != Scope.DISTRICT]
+        agencies = "three_systems.agencies"  # each body lists itself once; the other lists share `records`
+        record_keys = [k for k in own_keys if specs[k].type is FactType.RECORDS and k != agencies]
+        weights = [rng.random() + 0.2 for _ in range(departments)]
+        shares = [int(records * w / sum(weights)) for w in weights]
+        shares[0] += records - sum(shares)
+        out = []
+        for i in range(departments):
+            did = f"dept{i + 1:02d}"
+            if rng.random() < unsubmitted:
+                out.append({"id": did, "name": f"部门{i + 1}", "kind": "行政执法机关", "submitted": False})
+                continue
+            facts: dict[str, Any] = {}
+            for key in own_keys:
+                spec = specs[key]
+                if spec.type is FactType.RECORDS:
+                    continue
+                if rng.random() < self.missing / 3:
+                    continue
+                value = self._value(rng, spec, period, facts)
+                if value is not None:
+                    facts[key] = value
+            for n, key in enumerate(record_keys):  # most records are decisions: the first list takes half
+                count = shares[i] // 2 if n == 0 else shares[i] // (2 * max(1, len(record_keys) - 1))
+                if n == len(record_keys) - 1 and n > 0:
+                    count = shares[i] - shares[i] // 2 - (shares[i] // (2 * max(1, len(record_keys) - 1))) * (n - 1)
+                facts[key] = {"records": self._records_n(rng, specs[key], period, count, did)}
+            if agencies in specs and specs[agencies].scope != Scope.DISTRICT:
+                facts[agencies] = {"records": [{**self._records_n(rng, specs[agencies], period, 1, did)[0],
+                                                "id": f"部门{i + 1}"}]}
+            kind = "行政执法机关" if i < departments - 1 or departments < 3 else "事业单位"
+            out.append({"id": did, "name": f"部门{i + 1}", "kind": kind, "facts": facts})
+        return {"case": {"district": {"name": name, "level": "市辖区", "parent": "示例市"}, "period": period},
+                "facts": district, "departments": out}
+
+    def _records_n(self, rng: random.Random, spec: FactSpec, period: int, count: int, prefix: str) -> list[dict[str, Any]]:
+        items = []
+        for i in range(count):
+            item: dict[str, Any] = {"id": f"{prefix}-{spec.key.split('.')[-1][:2].upper()}{i + 1}"}
+            day = dt.date(period, 1, 1) + dt.timedelta(days=rng.randint(0, 300))
+            for f in spec.fields:
+                if f.type is FactType.DATE:
+                    day = day + dt.timedelta(days=rng.randint(0, 45))
+                if rng.random() < 0.08:
+                    continue
+                item[f.name] = day if f.type is FactType.DATE else self._field(rng, f, period)
+            items.append(item)
+        return items
+
+    def write_departments(self, out: Path, districts: int, period: int = 2021, departments: tuple[int, int] = (10, 40),
+                          records: tuple[int, int] = (200, 3000)) -> list[Path]:
+        """`districts` districts, each with a number of departments and of records drawn from the ranges."""
+        out.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for index, (name, _, _) in enumerate(district_names(districts, self.seed)):
+            rng = random.Random(f"{self.seed}-dept-{index}")
+            doc = self.department_doc(rng, name, period, rng.randint(*departments), rng.randint(*records))
+            folder = out / f"d{index:05d}-{period}"
+            folder.mkdir(exist_ok=True)
+            (folder / "facts.yaml").write_text(yaml.dump(doc, Dumper=_DUMPER, allow_unicode=True, sort_keys=False),
+                                               encoding="utf-8")
+            paths.append(folder)
+        return paths
 
     # --- files --------------------------------------------------------------------------------
 
@@ -278,8 +361,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rules", default=str(ROOT / "rulesets"))
     parser.add_argument("--missing", type=float, default=0.12)
+    parser.add_argument("--departments", type=int, nargs=2, metavar=("MIN", "MAX"),
+                        help="districts with departments (e.g. 10 40), each with --records MIN MAX records in all")
+    parser.add_argument("--records", type=int, nargs=2, metavar=("MIN", "MAX"), default=[200, 3000])
     args = parser.parse_args()
     catalogue = load_catalogue([args.rules])
+    if args.departments:
+        paths = Generator(catalogue, args.seed, args.missing).write_departments(
+            Path(args.out), args.districts, args.years[0], tuple(args.departments), tuple(args.records))
+        print(f"wrote {len(paths)} districts with {args.departments[0]}–{args.departments[1]} departments under {args.out}")
+        return
     paths = Generator(catalogue, args.seed, args.missing).write(Path(args.out), args.districts, args.years)
     print(f"wrote {len(paths)} cases ({args.districts} districts × {len(args.years)} years) under {args.out}")
 

@@ -1,12 +1,14 @@
 """Load on the web app: simulated users saving facts of many districts at once, on loopback only.
 
-    .venv/bin/python bench/load_web.py [--users 50] [--districts 20] [--seconds 60] [--db postgresql://…]
+    .venv/bin/python bench/load_web.py [--users 50] [--districts 20] [--seconds 60] [--think 0] [--workers 1] [--db postgresql://…]
 
 A server (`fazhi serve`) is started on 127.0.0.1 with a fresh instance; the Macun case is imported once per
 district (renamed); each simulated user logs in as its district's coordinator and loops: save one fact
 (POST, with the version it last saw) and load the page the save redirects to, which re-evaluates the
 district. That pair is one "fact save, re-evaluation included". A 409 (someone saved the same fact first)
 is a conflict, not an error: the user reloads and carries on. The run stops by itself after --seconds.
+With --think 0 every user saves again at once (a saturation test: latency is then users / throughput);
+--think 5 models people who read the page and type for about five seconds between saves.
 
 Reports p50/p95/p99 of a save, requests per second, the server's RSS at the start and the end, errors,
 and lost updates, found by replaying the audit log against the final state of every fact.
@@ -34,10 +36,18 @@ PASSWORD = "load-test-password"
 
 
 def rss_mb(pid: int) -> float:
+    """Resident memory of the server: the process and, with --workers, its worker processes."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+            total += int(line.split()[1]) / 1024
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            try:
+                total += rss_mb(int(child))
+            except FileNotFoundError:
+                pass
+    return total
 
 
 def editable_keys() -> list[str]:
@@ -82,7 +92,8 @@ class Stats:
         self.conflicts = 0
 
 
-def user_loop(base: str, index: int, districts: int, keys: list[str], stop: float, stats: Stats) -> None:
+def user_loop(base: str, index: int, districts: int, keys: list[str], stop: float, stats: Stats,
+              think: float = 0.0) -> None:
     rng = random.Random(index)
     district = index % districts
     with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as web:
@@ -98,6 +109,10 @@ def user_loop(base: str, index: int, districts: int, keys: list[str], stop: floa
         from fazhi.web import engine_bridge as bridge
         pages: dict[str, str] = {}
         while time.time() < stop:
+            if think:  # a person reads the page and types the next value: a random pause, mean `think` seconds
+                time.sleep(min(rng.expovariate(1 / think), max(0.0, stop - time.time())))
+                if time.time() >= stop:
+                    break
             key = rng.choice(keys)
             domain_url = f"{case_url}/domain/{bridge.domain_of_fact(key)}"
             if key not in pages:
@@ -156,6 +171,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--districts", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (fazhi serve --workers)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause of a user between saves, in seconds (0: save again at once, a saturation test)")
     parser.add_argument("--db", help="postgresql://… (default: SQLite in a temporary instance)")
     args = parser.parse_args()
     args.users, args.districts, args.seconds = min(args.users, 200), min(args.districts, 100), min(args.seconds, 600)
@@ -166,7 +184,8 @@ def main() -> None:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         fazhi = str(Path(sys.executable).with_name("fazhi"))
-        cmd = [fazhi, "serve", "--instance", str(instance), "--host", "127.0.0.1", "--port", str(port)]
+        cmd = [fazhi, "serve", "--instance", str(instance), "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(args.workers)]
         server = subprocess.Popen(cmd + (["--db", args.db] if args.db else []), stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -181,7 +200,7 @@ def main() -> None:
             keys = editable_keys()
             stop = time.time() + args.seconds
             started = time.time()
-            threads = [threading.Thread(target=user_loop, args=(base, i, args.districts, keys, stop, stats))
+            threads = [threading.Thread(target=user_loop, args=(base, i, args.districts, keys, stop, stats, args.think))
                        for i in range(args.users)]
             for t in threads:
                 t.start()
@@ -196,7 +215,7 @@ def main() -> None:
         saves = sorted(stats.saves)
         q = statistics.quantiles(saves, n=100) if len(saves) >= 2 else [float("nan")] * 99
         print(f"database: {'PostgreSQL' if args.db else 'SQLite'}; {args.users} users, {args.districts} districts, "
-              f"{args.seconds:.0f} s; fact keys {', '.join(keys)}")
+              f"{args.seconds:.0f} s, think time {args.think:g} s, {args.workers} server worker(s); fact keys {', '.join(keys)}")
         print(f"fact saves (re-evaluation included): {len(saves)}; p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, "
               f"p99 {q[98] * 1000:.0f} ms")
         print(f"requests: {stats.requests} in {wall:.1f} s = {stats.requests / wall:.1f}/s; conflicts (409, expected): "

@@ -191,10 +191,32 @@ def _typed(rng: random.Random, ftype: str, choices: tuple[str, ...], odd_values:
 
 
 def render(evaluation: Evaluation) -> None:
+    """Every output of the evaluation, checked: the terminal text carries no control character (with
+    colour, none but Fazhi's own verdict tags), the Markdown no raw HTML of the input's."""
+    import click
+    from fazhi.render.render_text import VERDICT_TEXT
+    own = [click.style(f"[{zh if lang == 'zh' else en}]", fg=fg, bold=v is Verdict.GAP)
+           for v, (zh, en, fg) in VERDICT_TEXT.items() for lang in ("zh", "en")]
+    own.append(click.style("[数据质量]", fg="magenta", bold=True))
+    own.append(click.style("[data quality]", fg="magenta", bold=True))
     for lang in ("zh", "en"):
         dumps(to_json_data(evaluation, lang)).encode("utf-8")
-        render_text(evaluation, lang, color=False).encode("utf-8")
-        render_markdown(evaluation, lang).encode("utf-8")
+        for color in (False, True):
+            text = render_text(evaluation, lang, color=color)
+            text.encode("utf-8")
+            for tag in own:
+                text = text.replace(tag, "")
+            bad = sorted({f"U+{ord(c):04X}" for c in text if _control(c)})
+            assert not bad, f"control characters in the terminal text (color={color}): {bad}"
+        markdown = render_markdown(evaluation, lang)
+        markdown.encode("utf-8")
+        assert "<" not in markdown.replace("<br>", ""), "raw HTML in the Markdown checklist"
+        bad = sorted({f"U+{ord(c):04X}" for c in markdown if _control(c)})
+        assert not bad, f"control characters in the Markdown checklist: {bad}"
+
+
+def _control(c: str) -> bool:
+    return (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F
 
 
 # --- the table -------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def test_findings_read_their_requirement_as_the_direct_reading_does(generated): 
     from fazhi.load.ruleset_loader import load_catalogue
     from fazhi.vocabulary import Text, Verdict
     catalogue = load_catalogue([str(ROOT / "rulesets")])
-    seen = {"tiers": set(), "plain": 0, "missing": 0}
+    seen = {"tiers": set(), "plain": 0, "missing": 0, "doubtful": 0, "zero": 0}
 
     class Checked(Evaluator):
         def _finding(self, req, case, outcome, details, *shared):  # noqa: ANN001, ANN002, ANN202
@@ -67,7 +67,14 @@ def test_findings_read_their_requirement_as_the_direct_reading_does(generated): 
                                   for lang in ("zh", "en")))
                 assert finding.message == expected, (req.id, finding.record)
                 seen["plain"] += 1
-            if outcome.verdict is Verdict.INSUFFICIENT:
+            if outcome.verdict is Verdict.INSUFFICIENT and "doubtful data, cannot decide: " in finding.message.en:
+                assert "数据存疑，无法判断：" in finding.message.zh, req.id  # quotes the data-quality finding instead
+                seen["doubtful"] += 1
+            elif outcome.verdict is Verdict.INSUFFICIENT and " is 0, so " in finding.message.en \
+                    and "missing:" not in finding.message.en:
+                assert "为0，无法计算" in finding.message.zh, req.id  # both facts given: the total is 0
+                seen["zero"] += 1
+            elif outcome.verdict is Verdict.INSUFFICIENT:
                 missing = _reference_missing(self.catalogue, req, case, values, outcome.record)
                 assert finding.message.en.endswith("missing: " + ", ".join(m.en for m in missing)), req.id
                 assert finding.message.zh.endswith("：" + "、".join(m.zh for m in missing)), req.id

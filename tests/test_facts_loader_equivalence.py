@@ -63,7 +63,8 @@ def ref_parse_case(doc: Document, vocabulary: Mapping[str, FactSpec], base: Path
     facts = ref_parse_fact_values(r, base + ("facts",), vocabulary)
     if r.problems:
         raise InputError(r.problems)
-    return Case(district, period, facts, submitted_on, submitted_by, doc.file)
+    return Case(district, period, facts, submitted_on, submitted_by, doc.file,
+                doc.where(base + ("case", "period")) if meta is not None else None)  # where the period is (issue 15)
 
 
 def ref_parse_fact_values(r: Reader, path: Path, vocabulary: Mapping[str, FactSpec]) -> dict[str, FactValue]:

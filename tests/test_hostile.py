@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import resource
 import signal
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,7 +24,7 @@ from fazhi.load.conditions import alternatives
 from helpers import CORE_RULES, run_fazhi
 from loader_targets import assert_met_supported, assert_sound, core_catalogue, core_evaluator
 
-LIMIT = 60  # seconds for any one run; a hang fails the test instead of stalling the suite
+LIMIT = 120  # wall seconds for any one run (two cores shared by six sessions); a hang fails the test instead of stalling the suite
 CORE_PROFILE = CORE_RULES.parent / "profiles" / "test-scheme.yaml"
 HEAD = "case:\n  district: {name: 测试区}\n  period: 2020\nfacts:\n"
 
@@ -59,6 +59,19 @@ def first_as_process(values: list) -> list:
 
 class TooSlow(BaseException):  # not an Exception: the CLI's last-resort handler must not swallow it
     pass
+
+
+def cpu_clock():
+    """CPU seconds used since the call, by this process and the `fazhi` processes it ran and waited for.
+
+    The limits below are on CPU time, not wall time: six sessions share two cores, so a wall clock
+    also counts the time spent waiting for a core. A protection removed (an alias bomb expanded, a
+    100 MB file parsed, 100,000 records read) costs far more CPU than the limits allow."""
+    def used() -> float:
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    start = used()
+    return lambda: used() - start
 
 
 @contextlib.contextmanager
@@ -114,11 +127,11 @@ def test_billion_laughs_stops_at_the_node_budget(tmp_path):
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
     path = write(tmp_path, HEAD.replace("facts:\n", "") + "\n".join(levels) + "\nfacts: {}\n")
-    started = time.monotonic()
+    spent = cpu_clock()
     result = check(path)
     rejected(result, path, "more than 1,000,000 YAML nodes (after expanding aliases)")
     assert re.search(rf"{re.escape(str(path))}:\d+:\d+: ", result.stderr)
-    assert time.monotonic() - started < 30
+    assert spent() < 30
 
 
 def test_a_100_mb_file_is_refused_by_its_size_before_it_is_read(tmp_path):
@@ -126,14 +139,14 @@ def test_a_100_mb_file_is_refused_by_its_size_before_it_is_read(tmp_path):
     with open(path, "wb") as handle:
         handle.write(HEAD.encode())
         handle.write(b"  # padding\n" * (100 * 1024 * 1024 // 12))
-    started = time.monotonic()
+    spent = cpu_clock()
     result = check(path)
     rejected(result, path, "the limit is 20,971,520")
     assert f"{path}: file is {path.stat().st_size:,} bytes" in result.stderr and "字节" not in result.stderr
     chinese = check(path, "--lang", "zh")  # the same refusal in a Chinese run, with no English beside it
     rejected(chinese, path, "上限为20,971,520")
     assert f"{path}: 文件{path.stat().st_size:,}字节" in chinese.stderr and "bytes" not in chinese.stderr
-    assert time.monotonic() - started < 20
+    assert spent() < 20
 
 
 @pytest.mark.parametrize("shape, process", first_as_process(["flow-list", "flow-map", "block-list"]))
@@ -142,21 +155,21 @@ def test_nesting_10000_deep_is_refused_at_the_64th_level(tmp_path, cli, shape, p
             "flow-map": "  test.staff: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n",
             "block-list": "  test.staff:\n    " + "- " * 10_000 + "x\n"}[shape]
     path = write(tmp_path, HEAD + body)
-    started = time.monotonic()
+    spent = cpu_clock()
     result = check(path, cli=None if process else cli)
     rejected(result, path, "nesting deeper than 64 levels", line=5 if shape != "block-list" else 6)
     assert re.search(rf"{re.escape(str(path))}:\d+:\d+: ", result.stderr)
-    assert time.monotonic() - started < 30
+    assert spent() < 30
 
 
 def test_a_record_list_of_100000_items_stops_at_the_limit_fast(tmp_path):
     items = "".join(f"    - {{id: D{i}, decided_on: 2020-01-01, published_on: 2020-01-05, used: 1, limit: 2}}\n"
                     for i in range(100_000))
     path = write(tmp_path, HEAD + "  test.decisions:\n" + items)
-    started = time.monotonic()
+    spent = cpu_clock()
     result = check(path)
     rejected(result, path, "a list of more than 10,000 items; the limit is 10,000", line=6)
-    assert time.monotonic() - started < 15, "the list limit must stop reading at the 10,001st item"
+    assert spent() < 15, "the list limit must stop reading at the 10,001st item"
 
 
 def test_a_mapping_of_more_than_10000_keys_is_refused(tmp_path, cli):
@@ -447,11 +460,11 @@ def _rules_with(tmp_path: Path, change) -> Path:
 ])
 def test_hostile_rulesets_are_refused_by_validate(tmp_path, cli, name, change, message):
     path = _rules_with(tmp_path, change)
-    started = time.monotonic()
+    spent = cpu_clock()
     result = validate(path, cli=None if name == "10^10 alternatives" else cli)
     rejected(result, path, message)
     assert re.search(rf"{re.escape(str(path))}:\d+:\d+: ", result.stderr), result.stderr
-    assert time.monotonic() - started < 30
+    assert spent() < 30
 
 
 @pytest.mark.parametrize("content, message, line", [

@@ -2,7 +2,8 @@
 
     result = check("cases/macun-2020")                      # built-in rulesets, today
     result = check(case, RuleSource(overlay=("my-rules",)), profile="annual-evaluation", memo="memo.json")
-    result.evaluation.findings, result.score, result.manifest, result.progress, result.has_gaps
+    result.evaluation.findings, result.score, result.manifest, result.progress, result.has_gaps,
+    result.has_data_quality
 """
 from __future__ import annotations
 
@@ -35,6 +36,11 @@ class CheckResult:
     @property
     def has_gaps(self) -> bool:
         return any(f.verdict is Verdict.GAP for f in self.evaluation.findings)
+
+    @property
+    def has_data_quality(self) -> bool:
+        """Submitted facts that disagree, or dates that cannot be: the result is not clean even without a gap."""
+        return bool(self.evaluation.data_quality)
 
 
 def case_path(path: str) -> str:

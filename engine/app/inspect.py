@@ -27,6 +27,10 @@ class InspectResult:
     def has_gaps(self) -> bool:
         return any(r.counts.get("gap") for r in self.inspection.ok)  # type: ignore[attr-defined]
 
+    @property
+    def has_data_quality(self) -> bool:
+        return any(r.data_quality for r in self.inspection.ok)  # type: ignore[attr-defined]
+
 
 def inspect(paths: Sequence[str], out: str = "inspection", rules: RuleSource | Sequence[str] | None = None,
             profile: str | None = None, lang: str = "zh", jobs: int = 1, waivers: Sequence[str] = (),

@@ -52,6 +52,30 @@ def questionnaire(fmt: str = "xlsx", rules: RuleSource | Sequence[str] | None = 
     return Questionnaire(build(catalogue, facts, lang, district, period), fmt, len(facts), records)
 
 
+def department_questionnaires(departments: str, rules: RuleSource | Sequence[str] | None = None, profile: str | None = None,
+                              lang: str = "zh", district: str | None = None, period: int | None = None) -> dict[str, bytes]:
+    """File name -> workbook: the coordinator's (district-scoped facts and the list of departments), then
+    one per department listed in `departments` (a YAML list of {id, name, kind}, or a facts file's)."""
+    from fazhi.intake.departments import build_workbooks, read_departments
+    from fazhi.intake.questionnaire import select_facts
+    from fazhi.load.profiles import find_profile, load_profile
+    listed = read_departments(departments, lang)
+    source = rule_source(rules)
+    catalogue = load_rules(source)
+    chosen = load_profile(find_profile(profile, source.folders), catalogue) if profile else None
+    return build_workbooks(catalogue, select_facts(catalogue, chosen), lang, district, period, listed)
+
+
+def import_many(workbooks: Sequence[str], rules: RuleSource | Sequence[str] | None = None, lang: str = "zh") -> Any:
+    """Several filled workbooks (the coordinator's and the departments') merged into one case."""
+    if len(workbooks) == 1:
+        return import_facts(workbooks[0], rules, lang)
+    from fazhi.intake.departments import import_workbooks
+    from fazhi.intake.workbook import open_workbook
+    books = [open_workbook(w, lang) for w in workbooks]
+    return import_workbooks(list(workbooks), books, load_rules(rules), lang)
+
+
 def import_facts(workbook: str, rules: RuleSource | Sequence[str] | None = None, lang: str = "zh") -> Any:
     """A filled questionnaire workbook read back: intake.importer.Imported with .text (the facts YAML),
     .case and .notes. Every problem is an InputError naming sheet!cell."""

@@ -13,16 +13,27 @@
           same_as: {count: reconsideration.cases}    # or {fact: <key>, tolerance: 0}
       annual_report.published_on:
         consistency:
+          after_period: true                         # on or after the day after the period ends
+      three_systems.supervision_opinions:
+        consistency:
           in_period: {year: 1}                       # year offset, before_days, after_days; `true` for the period
       reconsideration.cases:
+        consistency:
+          order: [received_on <= replied_on]         # dates of one record that cannot be the other way round
         fields:
           received_on: {type: date, label: …, consistency: {in_period: true}}
+
+`order` is for what cannot happen the other way round (a reply before its request, a publication before
+its decision, an opinion before the request for it): such a date is a data error. An order the law
+demands and a requirement tests (the legality opinion before the discussion) is not declared here: the
+other way round is a gap, and the requirement says so.
 
 Parsing checks only the form; `check_refs` checks, once every fact is declared, that the facts a
 check names exist and have types it can compare. Findings come from engine/dataquality.py.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Mapping
 
@@ -32,14 +43,18 @@ from fazhi.vocabulary import FactType
 from fazhi.load.schema import Reader
 from fazhi.load.yamlio import Path
 
-KINDS = ("rate", "part_of", "same_as", "in_period")
+KINDS = ("rate", "part_of", "same_as", "in_period", "after_period", "order")
 NUMERIC = (FactType.INT, FactType.NUMBER, FactType.PERCENT)
 _ALLOWED = {  # the type of the fact a check is declared on
     "rate": (FactType.PERCENT,),
     "part_of": (FactType.INT, FactType.NUMBER),
     "same_as": (FactType.INT, FactType.NUMBER, FactType.PERCENT, FactType.DATE),
     "in_period": (FactType.DATE,),
+    "after_period": (FactType.DATE,),
+    "order": (FactType.RECORDS,),
 }
+_FIELD_KINDS = ("in_period", "after_period")  # what a record field may declare
+_ORDER = re.compile(r"\s*([a-z][a-z0-9_]*)\s*(?:<=|≤)\s*([a-z][a-z0-9_]*)\s*")
 
 
 def parse_consistency(r: Reader, path: Path, key: str, ftype: FactType | None,
@@ -60,8 +75,11 @@ def parse_consistency(r: Reader, path: Path, key: str, ftype: FactType | None,
             r.problem(p, f"'{kind}' does not apply to a {ftype.value} fact",
                       f"it applies to {', '.join(t.value for t in _ALLOWED[kind])}")
             continue
-        if record_field is not None and kind != "in_period":
-            r.problem(p, "a record field may only declare in_period")
+        if record_field is not None and kind not in _FIELD_KINDS:
+            r.problem(p, f"a record field may only declare {' or '.join(_FIELD_KINDS)}")
+            continue
+        if kind == "order":
+            checks += _parse_order(r, p, key)
             continue
         check = _parse(r, p, kind, key, record_field)
         if check is not None:
@@ -69,9 +87,28 @@ def parse_consistency(r: Reader, path: Path, key: str, ftype: FactType | None,
     return tuple(checks)
 
 
+def _parse_order(r: Reader, p: Path, key: str) -> list[DataCheck]:
+    """`order: [earlier <= later, …]`: two date fields of each record (same day allowed)."""
+    checks = []
+    for i, item in enumerate(r.sequence(p)):
+        m = _ORDER.fullmatch(item) if isinstance(item, str) else None
+        if m is None:
+            r.problem(p + (i,), "expected 'earlier_field <= later_field'", "e.g. received_on <= replied_on")
+            continue
+        earlier, later = m.groups()
+        checks.append(DataCheck(f"{key}.{earlier}<={later}:order", "order", key, (), earlier, location=r.doc.where(p + (i,)),
+                                later=later))
+    return checks
+
+
 def _parse(r: Reader, p: Path, kind: str, key: str, record_field: str | None
            ) -> tuple[tuple[DataRef, ...], Decimal | None, tuple[int, int, int]] | None:
     raw = r.get(p)
+    if kind == "after_period":
+        if raw is not True:
+            r.problem(p, "after_period takes `true`")
+            return None
+        return (), None, (0, 0, 0)
     if kind == "in_period":
         if raw is True:
             return (), None, (0, 0, 0)
@@ -125,6 +162,8 @@ def check_refs(checks: list[DataCheck], facts: Mapping[str, FactSpec]) -> list[P
     """Problems with the facts the checks compare with, once every fact is declared."""
     problems = []
     for check in checks:
+        if check.kind == "order":
+            problems += _order_problems(check, facts)
         for ref in check.refs:
             spec = facts.get(ref.key)
             where = check.location
@@ -145,6 +184,21 @@ def check_refs(checks: list[DataCheck], facts: Mapping[str, FactSpec]) -> list[P
                                         field=check.id))
             elif ref.key == check.fact:
                 problems.append(Problem(where, "a fact cannot be checked against itself", field=check.id))
+    return problems
+
+
+def _order_problems(check: DataCheck, facts: Mapping[str, FactSpec]) -> list[Problem]:
+    spec = facts[check.fact]
+    problems = []
+    for name in (check.record_field, check.later):
+        field = spec.field_spec(name or "")
+        if field is None:
+            problems.append(Problem(check.location, f"'{name}' is not a field of {check.fact}", field=check.id,
+                                    suggestion=did_you_mean(name or "", [f.name for f in spec.fields])))
+        elif field.type is not FactType.DATE:
+            problems.append(Problem(check.location, f"'{name}' is {field.type.value}; order compares dates", field=check.id))
+    if check.record_field == check.later:
+        problems.append(Problem(check.location, "a date cannot be ordered against itself", field=check.id))
     return problems
 
 

@@ -1,6 +1,7 @@
 """`fazhi check`, `fazhi validate` and `fazhi verify`: one case, the rulesets, a recorded result.
 
-Exit codes: 0 no gap (or valid, or identical), 1 at least one gap (or different), 2 usage or input error.
+Exit codes: 0 no gap (or valid, or identical), 1 at least one gap or data-quality finding (or different), 2 usage
+or input error.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import click
 from fazhi.app.check import check as run_check
 from fazhi.app.rules import RuleSource, validate as run_validate
 from fazhi.app.verify import verify as run_verify
-from fazhi.cli.options import FOLLOW, DATE, EXIT_GAPS, EXIT_OK, FORCE, LANG, PROFILE, RULES, day, emit, refuse_overwrite
+from fazhi.render.safe_text import terminal
+from fazhi.cli.options import FOLLOW, DATE, EXIT_GAPS, EXIT_OK, FORCE, LANG, PROFILE, RULES, day, emit, refuse_overwrite, echo
 from fazhi.render.output import dumps, to_json_data
 from fazhi.render.render_text import manifest_footer, render_markdown, render_text
 
@@ -49,11 +51,11 @@ def check(case: str, rules: RuleSource, profile: str | None, lang: str, fmt: str
             text = render_text(evaluation, lang, color=out is None and sys.stdout.isatty(), score=score)
         if progress is not None:
             from fazhi.documents.memo_json import progress_text
-            text += "\n" + progress_text(progress, lang)
+            text += "\n" + terminal(progress_text(progress, lang))
         if fmt == "markdown":
             text += manifest_footer(result.manifest, lang)
-    emit(text, out, force)
-    sys.exit(EXIT_GAPS if result.has_gaps else EXIT_OK)
+    emit(text, out, force, made_safe=fmt == "text")  # render_text made its lines safe, then coloured the tags
+    sys.exit(EXIT_GAPS if result.has_gaps or result.has_data_quality else EXIT_OK)  # doubtful data is not "no gap"
 
 
 @click.command()
@@ -66,10 +68,10 @@ def validate(paths: tuple[str, ...], lang: str) -> None:
     counts = (len(catalogue.rulesets), len(catalogue.requirements), len(catalogue.facts), len(catalogue.sources))
     if lang == "en":
         patterns = ", extraction patterns" if result.patterns_checked else ""
-        click.echo("ok: {} rulesets, {} requirements, {} facts, {} sources".format(*counts) + patterns)
+        echo("ok: {} rulesets, {} requirements, {} facts, {} sources".format(*counts) + patterns)
     else:
         patterns = "，以及提取规则" if result.patterns_checked else ""
-        click.echo("无误：{}个规则集，{}项要求，{}个事实，{}个依据".format(*counts) + patterns)
+        echo("无误：{}个规则集，{}项要求，{}个事实，{}个依据".format(*counts) + patterns)
 
 
 @click.command()
@@ -79,5 +81,5 @@ def validate(paths: tuple[str, ...], lang: str) -> None:
 def verify(findings: str, lang: str) -> None:
     """Re-run the inputs recorded in a findings JSON and say whether the findings are identical."""
     result = run_verify(findings, lang)
-    click.echo(result.text, nl=False)
+    echo(result.text, nl=False)
     sys.exit(EXIT_OK if result.same else EXIT_GAPS)

@@ -21,7 +21,7 @@ import click
 from fazhi.app.diff import diff as run_diff
 from fazhi.app.inspect import inspect as run_inspect
 from fazhi.app.rules import RuleSource
-from fazhi.cli.options import FOLLOW, DATE, EXIT_ERROR, EXIT_GAPS, EXIT_OK, FORCE, LANG, PROFILE, RULES, TEMPLATES, day, emit, t
+from fazhi.cli.options import FOLLOW, DATE, EXIT_ERROR, EXIT_GAPS, EXIT_OK, FORCE, LANG, PROFILE, RULES, TEMPLATES, day, echo, emit, t
 
 
 @click.command()
@@ -63,19 +63,19 @@ def run_inspection(paths: list[str], rules: RuleSource | tuple[str, ...], profil
             bar.update(1)
         result = run_inspect(paths, out, rules, profile, lang, jobs, waiver_files, documents, force, on, templates, progress)
     inspection: Any = result.inspection
-    click.echo(render_table(inspection, top), nl=False)
+    echo(render_table(inspection, top), nl=False)
     if lang == "en":
-        click.echo("wrote " + ", ".join(result.files)
+        echo("wrote " + ", ".join(result.files)
                    + (f" and {len(inspection.ok)} districts' documents under {result.documents}" if result.documents else ""),
                    err=True)
     else:
-        click.echo("已写入 " + "、".join(result.files)
+        echo("已写入 " + "、".join(result.files)
                    + (f"，以及{result.documents}下{len(inspection.ok)}个地区的文书" if result.documents else ""), err=True)
     for r in result.failed:
-        click.echo(t(lang, "错误：", "error: ") + f"{r.path}:\n  " + (r.error or "").replace("\n", "\n  "), err=True)  # type: ignore[attr-defined]
+        echo(t(lang, "错误：", "error: ") + f"{r.path}:\n  " + (r.error or "").replace("\n", "\n  "), err=True)  # type: ignore[attr-defined]
     if result.failed:
         return EXIT_ERROR
-    return EXIT_GAPS if result.has_gaps else EXIT_OK
+    return EXIT_GAPS if result.has_gaps or result.has_data_quality else EXIT_OK
 
 
 @click.command()

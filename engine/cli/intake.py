@@ -9,11 +9,13 @@ exit code is 2 (as every fazhi command).
 """
 from __future__ import annotations
 
+import os
+
 import click
 
 from fazhi.app import intake as app
 from fazhi.app.rules import RuleSource
-from fazhi.cli.options import FORCE, LANG, PROFILE, RULES, refuse_overwrite, t, write
+from fazhi.cli.options import FORCE, LANG, PROFILE, RULES, refuse_overwrite, t, write, echo
 
 
 @click.command()
@@ -24,30 +26,45 @@ from fazhi.cli.options import FORCE, LANG, PROFILE, RULES, refuse_overwrite, t, 
 @FORCE
 @click.option("--district", help="Fill in the district's name.")
 @click.option("--period", type=click.IntRange(1990, 2100), help="Fill in the year evaluated.")
+@click.option("--departments", "departments", type=click.Path(), metavar="FILE",
+              help="A YAML list of departments (id, name, kind): --out is then a folder with one workbook per "
+                   "department and the coordinator's.")
 def questionnaire(rules: RuleSource, profile: str | None, lang: str, out: str, force: bool,
-                  district: str | None, period: int | None) -> None:
+                  district: str | None, period: int | None, departments: str | None) -> None:
     """Write the questionnaire (问卷) for the facts the selected requirements read."""
+    if departments is not None:
+        files = app.department_questionnaires(departments, rules, profile, lang, district, period)
+        targets = [os.path.join(out, name) for name in files]
+        for target in targets:
+            refuse_overwrite(target, force)
+        os.makedirs(out, exist_ok=True)
+        for target, content in zip(targets, files.values()):
+            write(target, content, force)
+        click.echo(t(lang, f"已写出{len(files)}个工作簿：区级汇总1个，部门{len(files) - 1}个",
+                     f"{len(files)} workbooks written: the coordinator's and {len(files) - 1} departments'"), err=True)
+        return
     fmt = app.questionnaire_format(out, lang)
     refuse_overwrite(out, force)
     q = app.questionnaire(fmt, rules, profile, lang, district, period)
     write(out, q.content, force)
-    click.echo(t(lang, f"问卷含{q.facts}项事实（其中{q.records}项为记录）", f"{q.facts} facts ({q.records} of them records)"), err=True)
+    echo(t(lang, f"问卷含{q.facts}项事实（其中{q.records}项为记录）", f"{q.facts} facts ({q.records} of them records)"), err=True)
 
 
 @click.command("import")
-@click.argument("workbook", type=click.Path())
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path())
 @RULES
 @LANG
 @click.option("--out", required=True, type=click.Path(), help="The facts file to write, e.g. cases/macun-2021/facts.yaml.")
 @FORCE
-def import_(workbook: str, rules: RuleSource, lang: str, out: str, force: bool) -> None:
-    """Read a filled questionnaire workbook back into a facts file; every problem names sheet!cell."""
+def import_(workbooks: tuple[str, ...], rules: RuleSource, lang: str, out: str, force: bool) -> None:
+    """Read filled questionnaire workbooks back into a facts file (several: the coordinator's and the
+    departments', merged); every problem names workbook, sheet and cell."""
     refuse_overwrite(out, force)
-    imported = app.import_facts(workbook, rules, lang)
+    imported = app.import_many(workbooks, rules, lang)
     for note in imported.notes:
-        click.echo(t(lang, "注意：", "note: ") + note, err=True)
+        echo(t(lang, "注意：", "note: ") + note, err=True)
     write(out, imported.text, force)
-    click.echo(t(lang, f"导入{len(imported.case.facts)}项事实：{imported.case.district.name}，{imported.case.period}年度",
+    echo(t(lang, f"导入{len(imported.case.facts)}项事实：{imported.case.district.name}，{imported.case.period}年度",
                  f"{len(imported.case.facts)} facts imported: {imported.case.district.name}, {imported.case.period}"), err=True)
 
 
@@ -68,7 +85,7 @@ def extract(report: str, rules: RuleSource, lang: str, out: str | None, force: b
     draft = app.extract(report, rules, lang, district, period, patterns_dir, out or "<draft>")
     if out:
         write(out, draft.text, force)
-        click.echo("\n".join(draft.summary))
+        echo("\n".join(draft.summary))
     else:
-        click.echo(draft.text, nl=False)
-        click.echo("\n".join(draft.summary), err=True)
+        echo(draft.text, nl=False)
+        echo("\n".join(draft.summary), err=True)

@@ -1,6 +1,6 @@
 """The `fazhi` command: assembles the command modules into one group and maps errors to exit codes.
 
-Exit codes: 0 no gap, 1 at least one gap (or a failing rule test), 2 usage or input error, or an
+Exit codes: 0 no gap, 1 at least one gap or data-quality finding (or a failing rule test), 2 usage or input error, or an
 operating-system error such as a full disk or a read-only folder (nothing is written then), 3 an
 internal error (a bug in Fazhi: please report it).
 Each command module (check, rules, documents, intake, inspect) is a thin layer over fazhi.app and
@@ -14,7 +14,7 @@ import sys
 import click
 
 from fazhi.cli import check, documents, inspect, intake, options, rules, texts, web
-from fazhi.cli.options import EXIT_ERROR
+from fazhi.cli.options import EXIT_ERROR, echo
 from fazhi.errors import FazhiError, language
 
 
@@ -38,13 +38,13 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("已中止" if lang == "zh" else "aborted", err=True)
+        echo("已中止" if lang == "zh" else "aborted", err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as exc:
         texts.show_usage_error(exc, lang)
         sys.exit(EXIT_ERROR)
     except FazhiError as exc:
-        click.echo(exc.render(lang), err=True)
+        echo(exc.render(lang), err=True)
         sys.exit(EXIT_ERROR)
     except SystemExit:
         raise
@@ -55,12 +55,12 @@ def main() -> None:
         sys.exit(0)
     except OSError as exc:  # full disk, read-only folder, name too long: the user's to fix, not a bug
         from fazhi.errors import os_error_message
-        click.echo(os_error_message(exc, lang), err=True)
+        echo(os_error_message(exc, lang), err=True)
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # a bug in Fazhi, not in the input: say so without a traceback
         if os.environ.get("FAZHI_DEBUG"):
             raise
-        click.echo(f"内部错误：{exc!r}（设置 FAZHI_DEBUG=1 可看详情，请报告此问题）" if lang == "zh" else
+        echo(f"内部错误：{exc!r}（设置 FAZHI_DEBUG=1 可看详情，请报告此问题）" if lang == "zh" else
                    f"internal error: {exc!r} (set FAZHI_DEBUG=1 for details and please report it)", err=True)
         sys.exit(3)
 

@@ -13,6 +13,7 @@ import click
 
 from fazhi.app.rules import RuleSource
 from fazhi.render.output import OutputExists, write_atomic
+from fazhi.render.safe_text import terminal
 
 EXIT_OK, EXIT_GAPS, EXIT_ERROR = 0, 1, 2
 
@@ -70,14 +71,21 @@ def refuse_overwrite(out: str | None, force: bool) -> None:
         raise OutputExists(f"{out}: already exists; use --force to overwrite", f"{out}：已存在；如需覆盖请加 --force")
 
 
+def echo(text: str = "", err: bool = False, nl: bool = True, made_safe: bool = False) -> None:
+    """Every line the commands print: escape sequences and control characters a district name, a fact or
+    a file name may carry are dropped first (safe_text.terminal). `made_safe`: text already made safe
+    that carries Fazhi's own colours (render_text)."""
+    click.echo(text if made_safe else terminal(text), err=err, nl=nl)
+
+
 def write(out: str, content: str | bytes, force: bool) -> None:
     write_atomic(out, content, force)
-    click.echo(f"已写入 {out}" if RUN["lang"] == "zh" else f"wrote {out}", err=True)
+    echo(f"已写入 {out}" if RUN["lang"] == "zh" else f"wrote {out}", err=True)
 
 
-def emit(text: str, out: str | None, force: bool) -> None:
-    """To the file --out names, else to the terminal."""
+def emit(text: str, out: str | None, force: bool, made_safe: bool = False) -> None:
+    """To the file --out names, else to the terminal (made safe for it, see echo)."""
     if out:
         write(out, text, force)
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False, made_safe=made_safe)

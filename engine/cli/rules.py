@@ -8,7 +8,7 @@ import click
 
 from fazhi.app import rules as app
 from fazhi.app.rules import RuleSource
-from fazhi.cli.options import EXIT_GAPS, EXIT_OK, FORCE, LANG, RULES, emit, refuse_overwrite
+from fazhi.cli.options import EXIT_GAPS, EXIT_OK, FORCE, LANG, RULES, emit, refuse_overwrite, echo
 from fazhi.render import catalogue_view
 from fazhi.render.output import dumps
 
@@ -33,12 +33,12 @@ def list_rules(rules: RuleSource, domain: str | None, as_of: Any, lang: str, fmt
     catalogue = app.load_rules(rules)
     listed = app.list_rules(catalogue, domain, as_of.date() if as_of else None)
     if fmt == "json":
-        click.echo(dumps([{**catalogue_view.requirement_data(catalogue, x.requirement, lang), "origin": x.origin}
+        echo(dumps([{**catalogue_view.requirement_data(catalogue, x.requirement, lang), "origin": x.origin}
                           for x in listed]), nl=False)
         return
     lines = catalogue_view.list_text([x.requirement for x in listed], lang, catalogue.domain_titles).splitlines()
     marks = [ORIGIN[lang].get(x.origin, "") for x in listed]
-    click.echo("\n".join([f"{line}  {mark}" if mark else line for line, mark in zip(lines, marks)] + lines[len(listed):]) + "\n",
+    echo("\n".join([f"{line}  {mark}" if mark else line for line, mark in zip(lines, marks)] + lines[len(listed):]) + "\n",
                nl=False)
 
 
@@ -49,7 +49,7 @@ def list_rules(rules: RuleSource, domain: str | None, as_of: Any, lang: str, fmt
 def show_rule(requirement: str, rules: RuleSource, lang: str) -> None:
     """One requirement (its id in any case): text, citation, facts it reads."""
     catalogue = app.load_rules(rules)
-    click.echo(catalogue_view.show_text(catalogue, app.show_rule(catalogue, requirement), lang), nl=False)
+    echo(catalogue_view.show_text(catalogue, app.show_rule(catalogue, requirement), lang), nl=False)
 
 
 @rules.command("doc")
@@ -70,11 +70,11 @@ def test_rules(paths: tuple[str, ...], verbose: bool) -> None:
     result = app.test_rules(paths)
     for r in result.results:
         if verbose or not r.passed:
-            click.echo(f"{'PASS' if r.passed else 'FAIL'} {r.requirement}: {r.name}" + ("" if r.passed else f" — {r.detail}"))
+            echo(f"{'PASS' if r.passed else 'FAIL'} {r.requirement}: {r.name}" + ("" if r.passed else f" — {r.detail}"))
     for c in result.coverage:
-        click.echo(f"MISSING {c.requirement}: no fixture for {', '.join(v.value for v in c.missing)}")
+        echo(f"MISSING {c.requirement}: no fixture for {', '.join(v.value for v in c.missing)}")
     covered = result.total - len(result.coverage)
-    click.echo(f"coverage: {covered}/{result.total} requirements have every required fixture "
+    echo(f"coverage: {covered}/{result.total} requirements have every required fixture "
                f"({100 * covered // max(result.total, 1)}%)")
-    click.echo(f"{len(result.results) - len(result.failed)} passed, {len(result.failed)} failed")
+    echo(f"{len(result.results) - len(result.failed)} passed, {len(result.failed)} failed")
     sys.exit(EXIT_OK if result.ok else EXIT_GAPS)

@@ -19,7 +19,7 @@ ZH: dict[str, dict[str, str]] = {
     "": {"": "Fazhi（法治）：对照法治政府建设要求检查区县的填报事实。\n\n"
              "帮助默认为英文；设置 FAZHI_LANG=zh、在命令行加 --lang zh 或使用中文区域设置（LANG=zh_CN.UTF-8）即显示中文帮助。",
          "--version": "显示版本并退出。", "--help": "显示本帮助并退出。"},
-    "check": {"": "检查一个案例（含 facts.yaml 的文件夹），逐项给出结论。\n\n退出码：0 无差距，1 有差距，2 输入有误。",
+    "check": {"": "检查一个案例（含 facts.yaml 的文件夹），逐项给出结论。\n\n退出码：0 无差距，1 有差距或数据质量问题，2 输入有误。",
               "--format": "text 供终端阅读，json 供程序读取（含清单），markdown 供文档使用。",
               "--out": "写入此文件，而不是输出到终端。",
               "--memo": "上一轮的 memo.json：逐项标注已销号、未整改、反弹或待核验（整改销号）。"},
@@ -56,7 +56,8 @@ ZH: dict[str, dict[str, str]] = {
                 "--waivers": "适用于所有案例的 waivers.yaml（另加案例旁和所给路径下的豁免文件）。",
                 "--documents": "在看板旁写出各区县的差距报告和整改方案。",
                 "--top": "打印排名的行数（0：全部）。"},
-    "serve": {"": "启动网页应用（首次运行时创建实例文件夹和数据库）。", "--host": "监听地址。", "--port": "监听端口。"},
+    "serve": {"": "启动网页应用（首次运行时创建实例文件夹和数据库）。", "--host": "监听地址。", "--port": "监听端口。",
+              "--workers": "服务进程数；每个CPU核一个，多人保存时可并行重新评估。"},
     "db": {"": "网页应用的数据库。"},
     "db upgrade": {"": "创建数据库或迁移到最新结构。"},
     "users": {"": "网页应用的用户。"},
@@ -152,9 +153,14 @@ _USAGE_ZH = [
 
 
 def show_usage_error(exc: click.ClickException, lang: str) -> None:
-    """click's error (a wrong option, a missing argument) in the run's language, with how to get help."""
+    """click's error (a wrong option, a missing argument) in the run's language, with how to get help. It
+    quotes the arguments given, so it is made safe for the terminal like every other line."""
+    from fazhi.render.safe_text import terminal
     if lang == "en":
-        exc.show()
+        import io
+        shown = io.StringIO()
+        exc.show(file=shown)
+        click.echo(terminal(shown.getvalue()), err=True, nl=False)
         return
     import re
     message = exc.format_message()
@@ -170,4 +176,4 @@ def show_usage_error(exc: click.ClickException, lang: str) -> None:
     if ctx is not None:
         click.echo(ctx.get_usage().replace("Usage:", "用法：", 1), err=True)
         click.echo(f"运行 `{ctx.command_path} --help` 查看帮助。", err=True)
-    click.echo(f"错误：{message}", err=True)
+    click.echo(terminal(f"错误：{message}"), err=True)

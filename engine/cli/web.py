@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import click
 
+from fazhi.cli.options import echo
 from fazhi.errors import FazhiError
 
 DB = click.option("--db", envvar="FAZHI_DB", help="Database URL (postgresql://…) [default: SQLite in the instance folder].")
@@ -45,14 +46,26 @@ def register(group: click.Group) -> None:
     @INSTANCE
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+    @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+                  help="Server processes; one per CPU core lets saves by many users re-evaluate in parallel.")
     @_needs_web
-    def serve(db: str | None, instance: str | None, host: str, port: int) -> None:
+    def serve(db: str | None, instance: str | None, host: str, port: int, workers: int) -> None:
         """Serve the web app (creates the instance folder and database on first run)."""
+        import os
         import uvicorn
         from fazhi.web.app import create_app
-        store = _open(db, instance)
-        click.echo(f"fazhi: serving http://{host}:{port}/ (database {store.engine.url.render_as_string()})", err=True)
-        uvicorn.run(create_app(store), host=host, port=port, log_level="warning", proxy_headers=False)
+        store = _open(db, instance)  # creates and migrates once, before any worker starts
+        echo(f"fazhi: serving http://{host}:{port}/ (database {store.engine.url.render_as_string()}, "
+                   f"{workers} worker{'s' if workers > 1 else ''})", err=True)
+        if workers == 1:
+            uvicorn.run(create_app(store), host=host, port=port, log_level="warning", proxy_headers=False)
+            return
+        store.engine.dispose()
+        os.environ["FAZHI_INSTANCE"] = str(store.instance)
+        if db:
+            os.environ["FAZHI_DB"] = db
+        uvicorn.run("fazhi.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning", proxy_headers=False)
 
     @group.group("db")
     def db_group() -> None:
@@ -65,7 +78,7 @@ def register(group: click.Group) -> None:
     def upgrade(db: str | None, instance: str | None) -> None:
         """Create or migrate the database to the newest schema."""
         store = _open(db, instance)
-        click.echo(f"database at the newest schema: {store.engine.url.render_as_string()}", err=True)
+        echo(f"database at the newest schema: {store.engine.url.render_as_string()}", err=True)
 
     @group.group("users")
     def users() -> None:
@@ -86,7 +99,7 @@ def register(group: click.Group) -> None:
         """Add a user (the password is asked for, or read from FAZHI_PASSWORD)."""
         store = _open(db, instance)
         store.add_user(name, password, role, district, department, region)
-        click.echo(f"added {role} {name}", err=True)
+        echo(f"added {role} {name}", err=True)
 
     @group.command("import-case")
     @click.argument("folder", type=click.Path(exists=True, file_okay=False))
@@ -97,7 +110,7 @@ def register(group: click.Group) -> None:
         """Add a case folder (facts.yaml, verifications.yaml, waivers.yaml, evidence/) to the database."""
         store = _open(db, instance)
         district, period = store.import_case(folder)
-        click.echo(f"imported {district} {period}", err=True)
+        echo(f"imported {district} {period}", err=True)
 
     @group.command("export-case")
     @click.argument("district")
@@ -110,4 +123,4 @@ def register(group: click.Group) -> None:
         """Write a case as a folder in the format of cases/ (this is the backup)."""
         store = _open(db, instance)
         store.export_case(district, period, out)
-        click.echo(f"wrote {out}", err=True)
+        echo(f"wrote {out}", err=True)

@@ -142,6 +142,7 @@ def _point(evaluation: Evaluation, g: Group, lang: str, n: int, progress: Progre
         actual = L.label(lang, "sep").join(f"{x.label}{L.label(lang, 'colon')}{x.value}" for x in fact_lines(shared, lang))
     else:
         text, shared, records, actual = first.message.get(lang), list(first.facts), (), first.actual.get(lang)
+        records = _department_lines(evaluation, g.requirement.id, lang)
     if lang == "en" and len(text) > 1 and text[0].isupper() and text[1].islower():
         text = text[0].lower() + text[1:]  # it follows "First,"
     return ProblemPoint(
@@ -150,6 +151,14 @@ def _point(evaluation: Evaluation, g: Group, lang: str, n: int, progress: Progre
         expected=first.expected.get(lang), actual=actual, facts=fact_lines(shared, lang),
         basis=basis_lines(catalogue, first, lang), records=records,
         progress_note=_progress_note(evaluation, g, lang, progress))
+
+
+def _department_lines(evaluation: Evaluation, requirement: str, lang: str) -> tuple[RecordLine, ...]:
+    """A per-department requirement's point lists the departments with a gap beneath it, each with its figures."""
+    names = {d.id: d.name for d in evaluation.case.departments}
+    return tuple(RecordLine(names.get(f.department or "", f.department or ""), L.sentence(lang, f.message.get(lang)),
+                            fact_lines(list(f.facts), lang), "")
+                 for f in evaluation.department_findings if f.requirement == requirement and f.verdict is Verdict.GAP)
 
 
 def _record_line(catalogue: Catalogue, f: Finding, lang: str) -> RecordLine:
@@ -224,7 +233,17 @@ def _note(catalogue: Catalogue, g: Group, lang: str) -> str:
         if g.verdict is Verdict.GAP:
             return count_sentence(catalogue, g, lang)
         return L.label(lang, "sep").join(f.message.get(lang) for f in g.findings)
-    return g.findings[0].message.get(lang)
+    first = g.findings[0]
+    computed = [u for u in first.facts if isinstance(u.value, dict)]  # a met per-record finding's values, by record
+    if g.verdict is Verdict.MET and computed:
+        shown = L.label(lang, "sep").join(f"{x.label}{L.label(lang, 'colon')}{x.value}" for x in fact_lines(computed, lang))
+        return first.message.get(lang) + L.label(lang, "open_paren") + shown + L.label(lang, "close_paren")
+    given = [u for u in first.facts if u.value is not None and u.key in catalogue.facts]
+    if g.verdict is Verdict.NOT_APPLICABLE and given:  # a "no" given is not "not given": say what was supplied
+        shown = L.label(lang, "sep").join(f"{x.label}{L.label(lang, 'colon')}{x.value}" for x in fact_lines(given, lang))
+        return (first.message.get(lang) + L.label(lang, "open_paren") + L.label(lang, "facts_given") + shown
+                + L.label(lang, "close_paren"))
+    return first.message.get(lang)
 
 
 def _short_basis(catalogue: Catalogue, f: Finding, lang: str) -> str:

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Iterable, Sequence
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
+from xml.sax.saxutils import escape
 
 from fazhi.documents.model import Header, ProgressView
 
@@ -38,6 +40,8 @@ class GovDocument:
     def __init__(self, lang: str):
         self.lang = lang
         self.doc = Document()
+        self._style_ids: dict[str, str] = {}
+        self._body_end = self.doc.element.body.sectPr  # blocks go before the section properties, which close the body
         self._page()
         self._styles()
         self._footers()
@@ -138,45 +142,47 @@ class GovDocument:
         self.doc.add_heading(text, level=level)
 
     def para(self, text: str, lead: str = "", style: str | None = None) -> None:
-        p = self.doc.add_paragraph(style=style)
-        if lead:
-            p.add_run(lead).bold = True
-            if self.lang == "en":
-                p.add_run(" ")
-        p.add_run(text)
+        runs = [(lead, True)] + ([(" ", False)] if self.lang == "en" else []) if lead else []
+        self.append(paragraph_xml(runs + [(text, False)], self.style_id(style)))
 
     def date(self, text: str) -> None:
-        self.doc.add_paragraph(text, style="Fazhi Date")
+        self.append(paragraph_xml([(text, False)], self.style_id("Fazhi Date")))
+
+    # --- low level: for writers of long documents (annexes), each step costs the same however long the body is
+
+    def style_id(self, name: str | None) -> str | None:
+        """The style id of a style name, looked up once (python-docx searches every style each time)."""
+        if name is None:
+            return None
+        if name not in self._style_ids:
+            self._style_ids[name] = self.doc.styles[name].style_id
+        return self._style_ids[name]
+
+    def append(self, xml: str) -> None:
+        """WordprocessingML block elements (paragraphs, tables; namespace prefix w:) added at the end of the body."""
+        fragment = parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")
+        for element in list(fragment):
+            self._body_end.addprevious(element)
 
     def page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    def table(self, headers: Sequence[str], rows: Iterable[Sequence[str]], widths_mm: Sequence[float], small: bool = False) -> None:
-        rows = list(rows)
-        table = self.doc.add_table(rows=1 + len(rows), cols=len(headers))
-        table.style = self.doc.styles["Table Grid"]
-        table.autofit = False
-        style = "Fazhi Table Small" if small else "Fazhi Table"
-        scale = TEXT_WIDTH_MM / sum(widths_mm)
-        for i, w in enumerate(widths_mm):
-            table.columns[i].width = Mm(w * scale)
-        for r, values in enumerate([list(headers)] + [list(v) for v in rows]):
-            row = table.rows[r]
-            _row_props(row, header=r == 0)
-            for c, value in enumerate(values):
-                cell = row.cells[c]
-                cell.width = Mm(widths_mm[c] * scale)
-                lines = str(value).split("\n")
-                cell.paragraphs[0].style = self.doc.styles[style]
-                cell.paragraphs[0].add_run(lines[0]).bold = r == 0
-                for line in lines[1:]:
-                    cell.add_paragraph(line, style=style)
-        self.doc.add_paragraph().paragraph_format.line_spacing = Pt(8)
+    def table(self, headers: Sequence[str] | None, rows: Iterable[Sequence[str]], widths_mm: Sequence[float],
+              small: bool = False) -> None:
+        """A bordered table, its header row (bold, repeated on each page) first; `headers=None`: no header row.
+
+        Written straight as WordprocessingML, one row at a time, with the style ids looked up once: going
+        through python-docx's cell objects costs a style lookup and a table-grid walk per cell, which made a
+        report of 39,000 records take minutes. A cell's text is split into paragraphs at each newline."""
+        writer = TableWriter(self, widths_mm, small)
+        if headers is not None:
+            writer.row(headers, header=True)
+        for values in rows:
+            writer.row(values)
+        writer.close()
 
     def info(self, header: Header) -> None:
-        self.table(["", ""], [(row.label, row.value) for row in header.rows], (36, 120))
-        first = self.doc.tables[-1].rows[0]
-        first._tr.getparent().remove(first._tr)
+        self.table(None, [(row.label, row.value) for row in header.rows], (36, 120))
 
     def progress(self, progress: ProgressView, L: dict[str, str]) -> None:
         self.para(progress.sentence)
@@ -196,6 +202,81 @@ class GovDocument:
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return _fixed_zip(buffer.getvalue())
+
+
+class TableWriter:
+    """A table written row by row as WordprocessingML, in chunks, into the body of a GovDocument.
+
+    Every row costs the same whatever the table's length: no cell objects, no style lookups, no grid
+    walks. Rows can't split across pages; header rows repeat on each page."""
+
+    CHUNK = 500
+
+    def __init__(self, document: GovDocument, widths_mm: Sequence[float], small: bool = False):
+        self.document = document
+        scale = TEXT_WIDTH_MM / sum(widths_mm)
+        self.widths = [Mm(w * scale).twips for w in widths_mm]
+        self.style = document.style_id("Fazhi Table Small" if small else "Fazhi Table")
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in self.widths)
+        table = (f'<w:tbl><w:tblPr><w:tblStyle w:val="{document.style_id("Table Grid")}"/><w:tblW w:type="auto" w:w="0"/>'
+                 '<w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" '
+                 'w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr>'
+                 f'<w:tblGrid>{grid}</w:tblGrid></w:tbl>')
+        document.append(table)
+        self.tbl = document._body_end.getprevious()
+        self.pending: list[str] = []
+
+    def row(self, values: Sequence[object], header: bool = False) -> None:
+        cells = []
+        for width, value in zip(self.widths, values):
+            paragraphs = "".join(paragraph_xml([(line, header)], self.style) for line in str(value).split("\n"))
+            cells.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>{paragraphs}</w:tc>')
+        head = "<w:tblHeader/>" if header else ""
+        self.pending.append(f"<w:tr><w:trPr><w:cantSplit/>{head}</w:trPr>{''.join(cells)}</w:tr>")
+        if len(self.pending) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(self.pending)}</w:tbl>")
+            self.tbl.extend(list(fragment))
+            self.pending = []
+
+    def close(self) -> None:
+        """The last rows, and the small gap every table is followed by."""
+        self._flush()
+        self.document.append('<w:p><w:pPr><w:spacing w:line="160" w:lineRule="exact"/></w:pPr></w:p>')
+
+
+_SPECIAL = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff\\ufffe\\uffff]")  # anything but plain text
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def paragraph_xml(runs: Sequence[tuple[str, bool]], style_id: str | None = None) -> str:
+    """A w:p of (text, bold) runs. Tabs become w:tab; control characters (not allowed in XML, and
+    terminal escapes in a hostile fact) are dropped; a carriage return is a line's end like a newline."""
+    out = [f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>' if style_id else "<w:p>"]
+    for text, bold in runs:
+        if not text:
+            continue
+        run = "<w:r><w:rPr><w:b/></w:rPr>" if bold else "<w:r>"
+        if not _SPECIAL.search(text):  # the usual case: one text element
+            out.append(f'{run}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>')
+            continue
+        text = _NOT_IN_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        pieces = []
+        for i, line in enumerate(text.split("\n")):
+            if i:
+                pieces.append("<w:br/>")
+            for j, part in enumerate(line.split("\t")):
+                if j:
+                    pieces.append("<w:tab/>")
+                if part:
+                    pieces.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+        if pieces:
+            out.append(f"{run}{''.join(pieces)}</w:r>")
+    out.append("</w:p>")
+    return "".join(out)
 
 
 def _font(style: object, name: str, size: float, bold: bool = False) -> None:
@@ -238,13 +319,6 @@ def _page_field(paragraph: object) -> None:
             run.text = text
 
 
-def _row_props(row: object, header: bool) -> None:
-    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    tr_pr.append(OxmlElement("w:cantSplit"))
-    if header:
-        tr_pr.append(OxmlElement("w:tblHeader"))
-
-
 def _fixed_zip(data: bytes) -> bytes:
     """The same archive with every entry dated 1980-01-01, so equal documents are equal bytes."""
     out = io.BytesIO()
@@ -256,4 +330,4 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["GovDocument"]
+__all__ = ["GovDocument", "TableWriter", "paragraph_xml"]

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from fazhi.errors import InputError, Location, Problem
-from fazhi.model.results import Evaluation
+from dataclasses import replace
+
+from fazhi.model.results import Evaluation, Finding
+from fazhi.vocabulary import Text
 from fazhi.vocabulary import Severity, Verdict
 from fazhi.documents import labels as L
 from fazhi.documents.common import domain_titles, gap_groups_by_domain, header, progress_view, sections
@@ -69,8 +72,8 @@ def build_memo(evaluation: Evaluation, lang: str, evaluated_on: dt.date, owners:
         for g in gs:
             req = g.requirement
             due = evaluated_on + dt.timedelta(days=deadlines.days(req.severity, req.remediation.deadline_days))
-            for f in g.findings:
-                item_id = fingerprint(req.id, district, f.record)
+            for f in _by_department(evaluation, g.findings):
+                item_id = fingerprint(req.id, district, f.record if f.department is None else f"department:{f.department}")
                 acceptance = (req.remediation.acceptance or req.expected).get(lang)
                 if f.record:
                     acceptance += L.label(lang, "record_acceptance", record=f.record)
@@ -83,7 +86,8 @@ def build_memo(evaluation: Evaluation, lang: str, evaluated_on: dt.date, owners:
                     title=req.title.get(lang), severity=L.severity(lang, req.severity), severity_code=req.severity.value,
                     mark=mark, confidence_code=f.confidence.value, problem=L.sentence(lang, f.message.get(lang) + mark),
                     measure=L.sentence(lang, req.remediation.measure.get(lang)),
-                    owner=owners.unit(req.id, req.remediation.owner, req.domain), owner_role=req.remediation.owner,
+                    owner=(owners.unit(req.id, req.remediation.owner, req.domain) if f.department is None
+                           else _department_name(evaluation, f.department)), owner_role=req.remediation.owner,
                     deadline=L.date_text(lang, due), deadline_iso=due.isoformat(), acceptance=acceptance,
                     status=L.status(lang, status), status_code=status))
     if progress is not None:
@@ -117,6 +121,23 @@ def _carried(entry: MemoEntry, status: str, number: int, lang: str) -> MemoItem:
                     owner_role=entry.owner_role,
                     deadline=deadline, deadline_iso=entry.deadline, acceptance=entry.acceptance,
                     status=L.status(lang, status), status_code=status)
+
+
+def _by_department(evaluation: Evaluation, findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    """A per-department requirement's district gap becomes one item per department with a gap, owned by it."""
+    out: list[Finding] = []
+    for f in findings:
+        own = [replace(d, message=Text(f"{_department_name(evaluation, d.department or '')}：{d.message.zh}",
+                                       f"{_department_name(evaluation, d.department or '')}: {d.message.en}"))
+               for d in evaluation.department_findings
+               if d.requirement == f.requirement and d.verdict is Verdict.GAP] if f.department is None else []
+        out += own or [f]
+    return out
+
+
+def _department_name(evaluation: Evaluation, department: str) -> str:
+    found = evaluation.case.department(department)
+    return found.name if found else department
 
 
 def has_gaps(evaluation: Evaluation) -> bool:

@@ -1,6 +1,7 @@
 """Evaluate a case: build frames, run inference, and turn what fired into one verdict per requirement."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -21,10 +22,11 @@ from fazhi.formatting import display as _display
 from fazhi.infer.inference import Engine, EngineFact, Fired
 from fazhi.compile.measures import Values, engine_value, own_values, record_dependent, scalar_values, with_own
 from fazhi.checks.dataquality import run_data_checks
+from fazhi.evaluate import departments
 from fazhi.model.case import Case, Record
 from fazhi.model.conditions import _var_names, InnerRef, Var, VarKind
 from fazhi.model.catalogue import Catalogue, Requirement
-from fazhi.model.results import Evaluation, FactUse, Finding
+from fazhi.model.results import DataQualityFinding, Evaluation, FactUse, Finding
 from fazhi.vocabulary import Text, Tier, Verdict, weakest_tier
 
 _engine: Engine | None = None
@@ -92,6 +94,8 @@ class _Wording:
     missing: tuple[tuple[str, Text, bool], ...]  # decisive variables read from the case: name, label, is a record field
     messages: Mapping[Verdict, tuple[_Slots | None, _Slots | None]]  # (zh, en) plain templates; None: Jinja renders it
     met: Text  # the message of a met finding without a template
+    # decisive shares: (its name, its total's name, "<total> is 0, so <share> cannot be computed")
+    shares: tuple[tuple[str, str, Text], ...] = ()
     # "facts needed … are missing" by which facts are missing: a few patterns per requirement, over thousands of cases
     lacking: dict[tuple[Any, ...], Text] = field(default_factory=dict, compare=False)
 
@@ -108,7 +112,10 @@ def _wording(req: Requirement) -> _Wording:
         tuple((v.name, v.args[0]) for v in read if v.kind is VarKind.FIELD),
         tuple((v.name, v.label, v.kind is VarKind.FIELD) for v in read),
         {verdict: (_slots(text.zh, names), _slots(text.en, names)) for verdict, text in req.messages.items()},
-        Text("符合要求：" + req.expected.zh, "Met: " + req.expected.en))
+        Text("符合要求：" + req.expected.zh, "Met: " + req.expected.en),
+        tuple((v.name, v.args[1], Text(f"{req.var(v.args[1]).label.zh}为0，无法计算{v.label.zh}",
+                                       f"{req.var(v.args[1]).label.en} is 0, so {v.label.en} cannot be computed"))
+              for v in req.vars if v.kind is VarKind.PERCENT and v.name in decisive))
 
 
 def _slots(template: str, names: frozenset[str]) -> _Slots | None:
@@ -149,6 +156,11 @@ class _Outcome(NamedTuple):  # a tuple: hundreds are made per case, and only thi
     record: Record | None = None
     values: Values | None = None
     reason: Text | None = None
+    met: tuple[Mapping[str, _Own], Set[str]] | None = None  # met per record: every record's own values, and the met
+
+
+# (fact, None, None) or (fact, record id, field) -> the value as given and the data-quality findings doubting it
+_Doubt = Mapping[tuple[str, "str | None", "str | None"], tuple[Any, list[DataQualityFinding]]]
 
 
 class Evaluator:
@@ -187,8 +199,62 @@ class Evaluator:
         findings carry no facts (`Finding.facts` is empty; verdicts, messages and tiers are all there):
         for runs over many cases that read nothing else, such as an inspection without documents."""
         quality = run_data_checks(self.catalogue, case, self._data_checks) if data_checks else ()
+        doubt = _doubts(case, quality)
+        given = case
+        if doubt:  # the rules read doubtful values as unknown: no verdict rests on an impossible date
+            case = _without(case, doubt)
         wanted = set(only) if only is not None else None
         requirements = [r for r in self.catalogue.requirements if wanted is None or r.id in wanted]
+        if case.departments or case.conflicts:
+            return self._with_departments(given, case, requirements, quality, details, doubt)
+        findings = self._evaluate(case, requirements, details, doubt)
+        return Evaluation(given, self.catalogue, tuple(findings), quality)
+
+    def _with_departments(self, given: Case, case: Case, requirements: list[Requirement], quality: tuple[Any, ...],
+                          details: bool, doubt: "_Doubt") -> Evaluation:
+        """A case with departments: the district's requirements on the district (a figure in conflict with
+        its roll-up not read), each per-department requirement on each department of its kind with the same
+        compiled rules, and the district finding of those made from the departments'."""
+        quality = tuple(quality) + departments.conflict_findings(self.catalogue, case)
+        read = departments.without_conflicts(case) if case.conflicts else case
+        split = departments.per_department(requirements, case)
+        split_ids = {r.id for r in split}
+        # a derived requirement (TS-IMPL-ALL) reads its domain's per-department results, selected or not
+        domains = {r.from_departments for r in requirements if r.from_departments}
+        inputs = [r for r in departments.per_department(self.catalogue.requirements, case)
+                  if r.id in split_ids or r.domain in domains]
+        own: list[Finding] = []
+        for department in case.departments:
+            mine = [r for r in inputs if r.subject.kind == department.kind]
+            if not mine:
+                continue
+            if not department.submitted:
+                own += [departments.not_submitted(r, department) for r in mine]
+                continue
+            sub = departments.department_case(case, department, self.catalogue)
+            own += [dataclasses.replace(f, department=department.id) for f in self._evaluate(sub, mine, details, {})]
+        district = [r for r in requirements if r.id not in split_ids]
+        by_requirement = {r.id: r for r in requirements}
+        derived = {}
+        for req in district:
+            if req.from_departments:
+                finding = departments.derived_finding(req, case, own, self.catalogue)
+                if finding is not None:
+                    derived[req.id] = finding
+        findings = self._evaluate(read, [r for r in district if r.id not in derived], details, doubt)
+        findings = departments.block(findings, by_requirement, case.conflicts, self.catalogue)
+        made = {f.requirement: [f] for f in findings}
+        for req in split:
+            made.setdefault(req.id, []).append(departments.district_finding(
+                req, case, [f for f in own if f.requirement == req.id]))
+        for rid, finding in derived.items():
+            made.setdefault(rid, []).append(finding)
+        ordered: list[Finding] = []
+        for req in requirements:
+            ordered += made.get(req.id, [])
+        return Evaluation(given, self.catalogue, tuple(ordered), quality, department_findings=tuple(own))
+
+    def _evaluate(self, case: Case, requirements: list[Requirement], details: bool, doubt: "_Doubt") -> list[Finding]:
         facts: list[EngineFact] = []
         pending: list[tuple[Requirement, Values, dict[str, _Own], dict[str, list[str]]]] = []
         settled: dict[str, list[_Outcome]] = {}
@@ -207,8 +273,8 @@ class Evaluator:
             by_rule.setdefault(requirement, {}).setdefault(label, []).append(f)
         for req, values, records, alike in pending:
             settled[req.id] = self._outcomes(req, case, values, records, by_rule.get(req.id, {}), alike)
-        findings = [finding for req in requirements for finding in self._findings(req, case, settled[req.id], details)]
-        return Evaluation(case, self.catalogue, tuple(findings), quality)
+        return [finding for req in requirements
+                for finding in self._findings(req, case, settled[req.id], details, doubt)]
 
     # --- frames ------------------------------------------------------------------------------
 
@@ -317,7 +383,7 @@ class Evaluator:
             return [_Outcome(Verdict.INSUFFICIENT, *_record_values(values, records[rid])) for rid in undecided]
         if not any(rid in met for rid in records):  # every record decided, none met: all were not applicable
             return [_Outcome(Verdict.NOT_APPLICABLE, values=values, reason=_NO_ITEM_APPLIES)]
-        return [_Outcome(Verdict.MET, values=values)]
+        return [_Outcome(Verdict.MET, values=values, met=(records, met))]
 
     @staticmethod
     def _fired_records(fired: list[Fired] | None, alike: Mapping[str, list[str]]) -> Set[str]:
@@ -333,20 +399,31 @@ class Evaluator:
 
     # --- findings ----------------------------------------------------------------------------
 
-    def _findings(self, req: Requirement, case: Case, outcomes: list[_Outcome], details: bool) -> list[Finding]:
+    def _findings(self, req: Requirement, case: Case, outcomes: list[_Outcome], details: bool,
+                  doubt: _Doubt) -> list[Finding]:
         """The findings of one requirement: what they share (its wording, the tier of its case-wide facts) once."""
         wording = self._wordings.get(req.id)
         if wording is None:
             wording = self._wordings[req.id] = _wording(req)
         shared_tier = _shared_tier(wording, case)
-        return [self._finding(req, case, outcome, details, wording, shared_tier) for outcome in outcomes]
+        return [self._finding(req, case, outcome, details, wording, shared_tier, doubt) for outcome in outcomes]
 
     def _finding(self, req: Requirement, case: Case, outcome: _Outcome, details: bool, wording: _Wording,
-                 shared_tier: Tier | None) -> Finding:
-        values = outcome.values or Values()
+                 shared_tier: Tier | None, doubt: _Doubt) -> Finding:
+        values = outcome.values
+        if values is None:  # not in force: still show the facts given (a "no" is not "not given")
+            values = scalar_values(req, case, self._plan(req).shared) if details else Values()
         record = outcome.record
-        uses = _fact_uses(self.catalogue, req, case, values, record, _var_tiers(req, case, values, record)) if details else ()
+        uses = ()
+        if details:
+            uses = _fact_uses(self.catalogue, req, case, values, record, _var_tiers(req, case, values, record), doubt)
+            if outcome.met is not None:  # each record's computed value, in place of "not given"
+                computed = {u.key: u for u in _met_records(req, case, self._plan(req), *outcome.met)}
+                if computed:
+                    uses = tuple(computed.get(u.key, u) for u in uses)
         message = _message(self.catalogue, req, wording, case, outcome, values)
+        if doubt and outcome.verdict is Verdict.INSUFFICIENT:
+            message = _doubted(req, record, doubt) or message
         return Finding(req.id, outcome.verdict, req.severity, req.domain, req.title, message, req.expected,
                        uses, req.citations, req.remediation, record.id if record else None,
                        req.weakest_confidence, _decisive_tier(req, wording, case, record, values.exact, shared_tier))
@@ -394,8 +471,9 @@ def _decisive_tier(req: Requirement, wording: _Wording, case: Case, record: Reco
 
 
 def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Values, record: Record | None,
-               tiers: Mapping[str, Tier | None]) -> tuple[FactUse, ...]:
-    """The facts a finding shows, each with its value as displayed and its evidence."""
+               tiers: Mapping[str, Tier | None], doubt: _Doubt | None = None) -> tuple[FactUse, ...]:
+    """The facts a finding shows, each with its value as displayed and its evidence; a doubtful value as
+    given, marked as doubtful (the rules read it as unknown)."""
     uses = []
     exact, facts = values.exact, case.facts
     for var in req.vars:
@@ -405,12 +483,21 @@ def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Value
         value = exact.get(var.name)
         if kind is VarKind.FACT:
             fact = facts.get(var.args[0])
+            doubted = doubt.get((var.args[0], None, None)) if doubt and value is None else None
+            if doubted is not None:
+                uses.append(FactUse(var.args[0], var.label, doubted[0], _doubtful(doubted[0]), None, None))
+                continue
             uses.append(FactUse(var.args[0], var.label, value, display(value), fact.evidence if fact else None,
                                 tiers[var.name], fact.verification if fact else None))
         elif kind is VarKind.FIELD:
             if record is None:
                 continue
             name = var.args[0]
+            doubted = doubt.get((req.for_each or "", record.id, name)) if doubt and value is None else None
+            if doubted is not None:
+                uses.append(FactUse(f"{req.for_each}[{record.id}].{name}", var.label, doubted[0], _doubtful(doubted[0]),
+                                    record.evidence, None, record.verifications.get(name)))
+                continue
             uses.append(FactUse(f"{req.for_each}[{record.id}].{name}", var.label, value, display(value), record.evidence,
                                 tiers[var.name], record.verifications.get(name)))
         else:
@@ -418,6 +505,10 @@ def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Value
             shown = display(value)
             if value is not None and var.unit is not None:
                 shown = _with_unit(shown, var.unit)
+            elif value is None and kind is VarKind.PERCENT and exact.get(var.args[0]) is not None \
+                    and _is_zero(exact.get(var.args[1])):
+                total = req.var(var.args[1]).label
+                shown = Text(f"无法计算（{total.zh}为0）", f"cannot be computed ({total.en} is 0)")
             if var.name in values.approximate:
                 shown = Text(shown.zh + "（按周末推算，未计节假日调休）", shown.en + " (weekends only; holidays not counted)")
             uses.append(FactUse(key, var.label, value, shown, None, tiers[var.name]))
@@ -427,6 +518,99 @@ def _fact_uses(catalogue: Catalogue, req: Requirement, case: Case, values: Value
                             display(fact.value if fact else None), fact.evidence if fact else None,
                             fact.tier if fact else None))
     return tuple(uses)
+
+
+def _met_records(req: Requirement, case: Case, plan: _Plan, records: Mapping[str, _Own], met: Set[str]
+                 ) -> tuple[FactUse, ...]:
+    """What a met per-record finding computed for each record (公开用时：P1 4个工作日，P2 6个工作日), instead of
+    "not given": its value is {record id: value}."""
+    holder = case.facts.get(req.for_each or "")
+    uses = []
+    for var in plan.dependent:
+        if var.kind not in _DERIVED:
+            continue
+        per_record = {rid: own[1][var.name] for rid, own in records.items() if rid in met and var.name in own[1]}
+        if not per_record:
+            continue
+        shown = []
+        for rid, value in itertools.islice(per_record.items(), _MET_SHOWN):
+            text = display(value)
+            if var.unit is not None:
+                text = _with_unit(text, var.unit)
+            shown.append((f"{rid} {text.zh}", f"{rid} {text.en}"))
+        more = len(per_record) - len(shown)
+        zh, en = "，".join(z for z, _ in shown), ", ".join(e for _, e in shown)
+        if more > 0:
+            zh, en = zh + f"等{len(per_record)}项", en + f" and {more} more"
+        uses.append(FactUse(f"{req.id}.{var.name}", var.label, per_record, Text(zh, en), None,
+                            holder.tier if holder is not None else None))
+    return tuple(uses)
+
+
+_MET_SHOWN = 20  # records named in a met finding's value as displayed (the JSON value has every one)
+
+
+def _doubtful(value: Any) -> Text:
+    shown = display(value)
+    return Text(shown.zh + "（存疑，见数据质量问题）", shown.en + " (doubtful: see data quality)")
+
+
+def _doubts(case: Case, quality: tuple[DataQualityFinding, ...]) -> dict[tuple[str, str | None, str | None],
+                                                                          tuple[Any, list[DataQualityFinding]]]:
+    """The values that data-quality findings make doubtful, each with its value as given."""
+    doubt: dict[tuple[str, str | None, str | None], tuple[Any, list[DataQualityFinding]]] = {}
+    for q in quality:
+        for key in q.doubtful:
+            entry = doubt.get(key)
+            if entry is None:
+                fact = case.facts.get(key[0])
+                value = None
+                if fact is not None and key[1] is None:
+                    value = fact.value
+                elif fact is not None:
+                    value = next((r.fields.get(key[2] or "") for r in fact.value if r.id == key[1]), None)
+                entry = doubt[key] = (value, [])
+            entry[1].append(q)
+    return doubt
+
+
+def _without(case: Case, doubt: _Doubt) -> Case:
+    """The case as the rules read it: every doubtful value left out, so a rule that needs it cannot fire."""
+    facts = dict(case.facts)
+    fields: dict[str, dict[str, set[str]]] = {}
+    for key, rid, name in doubt:
+        if rid is None:
+            facts.pop(key, None)
+        else:
+            fields.setdefault(key, {}).setdefault(rid, set()).add(name or "")
+    for key, by_record in fields.items():
+        fact = facts.get(key)
+        if fact is None:
+            continue
+        records = tuple(dataclasses.replace(r, fields={k: v for k, v in r.fields.items() if k not in by_record[r.id]})
+                        if r.id in by_record else r for r in fact.value)
+        facts[key] = dataclasses.replace(fact, value=records)
+    return dataclasses.replace(case, facts=facts)
+
+
+def _doubted(req: Requirement, record: Record | None, doubt: _Doubt) -> Text | None:
+    """The message of a finding that cannot decide because a value it reads is doubtful: the data-quality
+    findings that doubt it. None when it reads no doubtful value (it lacks facts instead)."""
+    keys: list[tuple[str, str | None, str | None]] = []
+    for var in req.vars:
+        if var.kind is VarKind.FACT:
+            keys.append((var.args[0], None, None))
+        elif var.kind is VarKind.FIELD and record is not None:
+            keys.append((req.for_each or "", record.id, var.args[0]))
+    found = [q for key in keys if key in doubt for q in doubt[key][1]]
+    for clause in req.joins:  # a doubtful field of any inner record may decide whether one matches
+        found += [q for key, (_, qs) in doubt.items() if key[0] == clause.records for q in qs]
+    found = list({id(q): q for q in found}.values())
+    if not found:
+        return None
+    prefix = Text(f"事项{record.id}：", f"item {record.id}: ") if record is not None else Text("", "")
+    return Text(prefix.zh + "数据存疑，无法判断：" + "；".join(q.message.zh for q in found),
+                prefix.en + "doubtful data, cannot decide: " + "; ".join(q.message.en for q in found))
 
 
 def _message(catalogue: Catalogue, req: Requirement, wording: _Wording, case: Case, outcome: _Outcome,
@@ -531,14 +715,25 @@ def _lacking(catalogue: Catalogue, req: Requirement, wording: _Wording, case: Ca
             key += (clause,)
     if not key:  # _missing's fallback
         key = (False,) + tuple([v.name for v in req.vars if v.name not in exact])
+    zero = [why for name, total, why in wording.shares if name not in exact and _is_zero(exact.get(total))]
+    if zero:  # a total of 0: say so, not "missing" (both facts were given)
+        key += ("zero",) + tuple(z.zh for z in zero)
     text = wording.lacking.get(key)
     if text is None:
         if len(wording.lacking) > 256:  # bounded by the requirement's variables; never reached in practice
             wording.lacking.clear()
         missing = _missing(catalogue, req, wording, case, exact, record)
-        text = wording.lacking[key] = Text("缺少判断所需的事实：" + "、".join(m.zh for m in missing),
-                                           "facts needed to decide are missing: " + ", ".join(m.en for m in missing))
+        text = Text("缺少判断所需的事实：" + "、".join(m.zh for m in missing),
+                    "facts needed to decide are missing: " + ", ".join(m.en for m in missing))
+        if zero:
+            because = Text("；".join(z.zh for z in zero), "; ".join(z.en for z in zero))
+            text = because if key[0] is False else Text(because.zh + "；" + text.zh, because.en + "; " + text.en)
+        wording.lacking[key] = text
     return text
+
+
+def _is_zero(value: Any) -> bool:
+    return value is not None and not isinstance(value, bool) and value == 0
 
 
 def _missing(catalogue: Catalogue, req: Requirement, wording: _Wording, case: Case, exact: Mapping[str, Any],

@@ -43,14 +43,20 @@ def run_fixtures(catalogue: Catalogue, evaluator: Evaluator | None = None) -> tu
 
 
 def _run(evaluator: Evaluator, req: Requirement, test: RuleTest) -> TestResult:
-    findings = evaluator.evaluate(test.facts, only=[req.id]).findings
+    evaluation = evaluator.evaluate(test.facts, only=[req.id])
+    findings = evaluation.findings
     verdicts = {f.verdict for f in findings}
     got = Verdict.GAP if Verdict.GAP in verdicts else next(iter(verdicts))
     gap_records = tuple(sorted(f.record for f in findings if f.verdict is Verdict.GAP and f.record))
-    ok = got is test.expect and (not test.gap_records or gap_records == tuple(sorted(test.gap_records)))
+    gap_departments = tuple(sorted(f.department for f in evaluation.department_findings
+                                   if f.verdict is Verdict.GAP and f.department))
+    ok = (got is test.expect and (not test.gap_records or gap_records == tuple(sorted(test.gap_records)))
+          and (not test.gap_departments or gap_departments == tuple(sorted(test.gap_departments))))
     detail = f"expected {test.expect.value}, got {got.value}"
     if test.gap_records:
         detail += f"; gap records expected {list(test.gap_records)}, got {list(gap_records)}"
+    if test.gap_departments:
+        detail += f"; gap departments expected {list(test.gap_departments)}, got {list(gap_departments)}"
     if not ok and findings:
         detail += f" — {findings[0].message.en}"
     return TestResult(req.id, test.name, ok, detail)

@@ -74,6 +74,8 @@ class _Reader:
         self.problems: list[Problem] = []
         self.notes: list[str] = []
         self.origin: dict[str, str] = {}  # fact key -> sheet!cell, written beside it
+        self.department: dict[str, tuple[str | None, str, str]] = {}  # id/name/kind -> (value, sheet, cell)
+        self.records_sheets: dict[str, Any] = {}
 
     def problem(self, sheet: str, coordinate: str, message: str, suggestion: str | None = None) -> None:
         self.problems.append(Problem(Location(f"{self.path}:{sheet}!{coordinate}"), message, suggestion=suggestion))
@@ -83,6 +85,7 @@ class _Reader:
         case: dict[str, Any] = {}
         facts: dict[str, Any] = {}
         records = {text(ws.cell(L.REC_KEY_ROW, 2).value): ws for ws in wb.worksheets if is_records_sheet(ws)}
+        self.records_sheets = records
         sheets = [ws for ws in wb.worksheets if not ws.title.startswith("_") and is_facts_sheet(ws)]
         if not sheets:
             self.problems.append(Problem(Location(self.path), t(lang, "不是 fazhi questionnaire 生成的问卷：没有带“key”列的工作表",
@@ -105,6 +108,9 @@ class _Reader:
                 elif key.startswith("case."):
                     seen[key] = f"{ws.title}!L{row}"
                     self._case(case, key, value, ws.title, where)
+                elif key.startswith("department."):  # a department's own workbook (questionnaire --departments)
+                    seen[key] = f"{ws.title}!L{row}"
+                    self.department[key[len("department."):]] = (as_text(value) if value is not None else None, ws.title, where)
                 elif key not in self.catalogue.facts:
                     self.problem(ws.title, f"L{row}", t(lang, f"未知的事实键“{key}”", f"unknown fact '{key}'"),
                                  did_you_mean(key, self.catalogue.facts))

@@ -16,11 +16,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from fazhi.model.catalogue import Catalogue, FactSpec
+from fazhi.model.catalogue import Catalogue, FactSpec, FieldSpec
 from fazhi.vocabulary import FactType, Text
 from fazhi.load.profiles import Profile
 from fazhi.intake import layout as L
 from fazhi.intake.factsyaml import comment, scalar
+from fazhi.render.safe_text import set_text_cell
 from fazhi.intake.messages import CASE_FIELDS, EVIDENCE_LABELS, range_text, t
 
 _BOLD = Font(bold=True)
@@ -49,8 +50,26 @@ def by_domain(catalogue: Catalogue, facts: Iterable[FactSpec]) -> list[tuple[Tex
     return [(titles[d], d, specs) for d, specs in groups.items() if specs]
 
 
+DEPARTMENT_FIELDS = (  # the rows a department's workbook adds to its case sheet, filled in by the questionnaire
+    ("department.id", Text("部门编号", "Department id")), ("department.name", Text("部门名称", "Department")),
+    ("department.kind", Text("部门类别", "Kind")))
+DEPARTMENTS_KEY = "case.departments"  # B2 of the coordinator's list of departments
+
+
+def departments_spec() -> FactSpec:
+    """The coordinator's list of departments, laid out as a records sheet (id, name, kind)."""
+    return FactSpec(DEPARTMENTS_KEY, FactType.RECORDS, Text("各部门", "Departments"),
+                    Text("本区各部门（执法主体）：编号、名称、类别（行政执法机关或其他）", "The district's departments: id, name, "
+                         "kind (行政执法机关 or another)"), "", fields=(
+                        FieldSpec("name", FactType.TEXT, Text("部门名称", "Name")),
+                        FieldSpec("kind", FactType.TEXT, Text("部门类别", "Kind"))))
+
+
 def build_xlsx(catalogue: Catalogue, facts: list[FactSpec], lang: str, district: str | None = None,
-               period: int | None = None) -> bytes:
+               period: int | None = None, department: dict[str, str] | None = None,
+               departments: list[dict[str, str]] | None = None) -> bytes:
+    """`department`: a department's own workbook (its id, name and kind filled in on the case sheet);
+    `departments`: the coordinator's, with the list of departments on a sheet of its own."""
     wb = Workbook()
     used: set[str] = set()
     case_sheet = wb.active
@@ -64,7 +83,19 @@ def build_xlsx(catalogue: Catalogue, facts: list[FactSpec], lang: str, district:
              range_text(None, ftype, lang, 1990 if kind == "year" else None, 2100 if kind == "year" else None),
              evidence=False)
         if prefill.get(key) is not None:
-            case_sheet.cell(row, L.VALUE_COL, prefill[key])
+            set_text_cell(case_sheet, row, L.VALUE_COL, prefill[key])
+    if department is not None:
+        for row, (key, label) in enumerate(DEPARTMENT_FIELDS, L.FIRST_ROW + len(CASE_FIELDS)):
+            _row(case_sheet, row, key, label.get(lang), t(lang, "由问卷填写，勿改", "filled in by the questionnaire: do not edit"),
+                 "", FactType.TEXT, lang, lists, range_text(None, FactType.TEXT, lang), evidence=False)
+            case_sheet.cell(row, L.VALUE_COL, department[key.split(".")[1]])
+    if departments is not None:
+        spec = departments_spec()
+        ws = wb.create_sheet(L.sheet_name(spec.label.get(lang), used))
+        _records_sheet(ws, spec, lang, lists)
+        for row, d in enumerate(departments, L.REC_FIRST_ROW):
+            for col, name in enumerate(("id", "name", "kind"), 1):
+                ws.cell(row, col, d[name])
     records: list[tuple[FactSpec, Any]] = []
     for title, rid, specs in by_domain(catalogue, facts):
         ws = wb.create_sheet(L.sheet_name(title.zh if lang == "zh" else rid, used))
@@ -88,7 +119,7 @@ def build_xlsx(catalogue: Catalogue, facts: list[FactSpec], lang: str, district:
 
 
 def _fact_sheet(ws: Worksheet, title: str, lang: str) -> None:
-    ws.cell(L.TITLE_ROW, 1, title).font = Font(bold=True, size=13)
+    set_text_cell(ws, L.TITLE_ROW, 1, title).font = Font(bold=True, size=13)
     heads = {L.LABEL_COL: t(lang, "事项", "Fact"), L.QUESTION_COL: t(lang, "问题", "Question"),
              L.VALUE_COL: t(lang, "填写", "Value"), L.UNIT_COL: t(lang, "单位", "Unit"),
              L.RANGE_COL: t(lang, "类型和范围", "Type and range"),
@@ -96,7 +127,7 @@ def _fact_sheet(ws: Worksheet, title: str, lang: str) -> None:
     heads.update({col: EVIDENCE_LABELS[k].get(lang) for k, col in L.EVIDENCE_COLS.items()})
     widths = {L.LABEL_COL: 22, L.QUESTION_COL: 50, L.VALUE_COL: 16, L.UNIT_COL: 8, L.RANGE_COL: 24, L.KEY_COL: 34}
     for col, text in heads.items():
-        cell = ws.cell(L.HEADER_ROW, col, text)
+        cell = set_text_cell(ws, L.HEADER_ROW, col, text)
         cell.font, cell.fill, cell.alignment = _BOLD, _HEAD_FILL, _WRAP
         ws.column_dimensions[cell.column_letter].width = widths.get(col, 20)
     ws.freeze_panes = ws.cell(L.FIRST_ROW, L.VALUE_COL)
@@ -105,8 +136,8 @@ def _fact_sheet(ws: Worksheet, title: str, lang: str) -> None:
 def _row(ws: Worksheet, row: int, key: str, label: str, question: str, unit: str, ftype: FactType, lang: str,
          lists: _Lists, rng: str, spec: FactSpec | None = None, evidence: bool = True) -> None:
     for col, text in ((L.LABEL_COL, label), (L.QUESTION_COL, question), (L.UNIT_COL, unit), (L.RANGE_COL, rng)):
-        ws.cell(row, col, text).alignment = _WRAP
-    ws.cell(row, L.KEY_COL, key).font = _GREY
+        set_text_cell(ws, row, col, text).alignment = _WRAP
+    set_text_cell(ws, row, L.KEY_COL, key).font = _GREY
     value = ws.cell(row, L.VALUE_COL)
     value.fill = _VALUE_FILL
     if ftype is FactType.DATE:
@@ -126,10 +157,10 @@ def _row(ws: Worksheet, row: int, key: str, label: str, question: str, unit: str
 
 
 def _records_sheet(ws: Worksheet, spec: FactSpec, lang: str, lists: _Lists) -> None:
-    ws.cell(L.TITLE_ROW, 1, f"{spec.label.get(lang)} ({spec.key})").font = Font(bold=True, size=13)
-    ws.cell(L.REC_KEY_ROW, 1, L.RECORDS_MARK + t(lang, "（勿改）", " (do not edit)")).font = _GREY
-    ws.cell(L.REC_KEY_ROW, 2, spec.key).font = _GREY
-    ws.cell(L.REC_QUESTION_ROW, 1, spec.question.get(lang) + t(lang, "（每行一条记录，编号不得重复）",
+    set_text_cell(ws, L.TITLE_ROW, 1, f"{spec.label.get(lang)} ({spec.key})").font = Font(bold=True, size=13)
+    set_text_cell(ws, L.REC_KEY_ROW, 1, L.RECORDS_MARK + t(lang, "（勿改）", " (do not edit)")).font = _GREY
+    set_text_cell(ws, L.REC_KEY_ROW, 2, spec.key).font = _GREY
+    set_text_cell(ws, L.REC_QUESTION_ROW, 1, spec.question.get(lang) + t(lang, "（每行一条记录，编号不得重复）",
                                                                  " (one record per row; ids must be unique)"))
     columns: list[tuple[str, str, FactType | None, Any]] = [("id", t(lang, "编号", "Id"), FactType.TEXT, None)]
     columns += [(f.name, f"{f.label.get(lang)}\n{range_text(None, f.type, lang, f.minimum, f.maximum, f.choices)}"
@@ -137,9 +168,9 @@ def _records_sheet(ws: Worksheet, spec: FactSpec, lang: str, lists: _Lists) -> N
     columns += [(f"evidence.{k}", EVIDENCE_LABELS[k].get(lang), None, None) for k in L.EVIDENCE_COLS]
     last = L.REC_FIRST_ROW + L.REC_VALIDATED_ROWS - 1
     for col, (name, heading, ftype, fspec) in enumerate(columns, 1):
-        head = ws.cell(L.REC_HEADER_ROW, col, heading)
+        head = set_text_cell(ws, L.REC_HEADER_ROW, col, heading)
         head.font, head.fill, head.alignment = _BOLD, _HEAD_FILL, _WRAP
-        ws.cell(L.REC_FIELDS_ROW, col, name).font = _GREY
+        set_text_cell(ws, L.REC_FIELDS_ROW, col, name).font = _GREY
         ws.column_dimensions[head.column_letter].width = 18
         letter = head.column_letter
         if ftype is FactType.DATE:
@@ -196,6 +227,7 @@ class _Lists:
         self.column += 1
         for row, choice in enumerate(choices, 1):
             cell = self.sheet.cell(row, self.column, choice)
+            cell.data_type = "s"  # a choice is matched as written, so never neutralised, but never a formula either
         letter = cell.column_letter
         return f"_lists!${letter}$1:${letter}${len(choices)}"
 

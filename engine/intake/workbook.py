@@ -12,6 +12,7 @@ import os
 import zipfile
 from typing import Any
 
+from fazhi.render.safe_text import from_spreadsheet_text
 from fazhi.errors import InputError, Location, Problem
 from fazhi.vocabulary import FactType
 from fazhi.load.schema import to_decimal
@@ -80,13 +81,13 @@ def is_records_sheet(ws: Any) -> bool:
 
 
 def text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    return "" if value is None else from_spreadsheet_text(str(value).strip())
 
 
 def clean(value: Any) -> Any:
     """A cell's value; blank text is no value."""
     if isinstance(value, str):
-        value = value.strip()
+        value = from_spreadsheet_text(value.strip())  # the apostrophe the questionnaire put before a leading = + - @
         return value or None
     return value
 

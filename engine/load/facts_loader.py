@@ -21,6 +21,7 @@ from fazhi.model.catalogue import FactSpec, FieldSpec
 from fazhi.vocabulary import FactType
 from fazhi.load.schema import Reader, full_width_colon, to_decimal, to_decimal_text
 from fazhi.load.yamlio import Document, Path, load_file
+from fazhi.load.departments import check_district_scope, parse_departments, roll_up
 
 MAX_RECORDS = 10_000
 MAX_TEXT = 10_000
@@ -51,7 +52,7 @@ def load_case(path: str | os.PathLike[str], vocabulary: Mapping[str, FactSpec]) 
 
 def parse_case(doc: Document, vocabulary: Mapping[str, FactSpec], base: Path = ()) -> Case:
     r = Reader(doc)
-    top = r.mapping(base, required=("case", "facts"))
+    top = r.mapping(base, required=("case", "facts"), optional=("departments",))
     if top is None:
         raise InputError(r.problems)
     meta = r.mapping(base + ("case",), optional=("district", "period", "submitted")) if "case" in top else None
@@ -75,9 +76,17 @@ def parse_case(doc: Document, vocabulary: Mapping[str, FactSpec], base: Path = (
             submitted_on = r.date(base + ("case", "submitted", "date"))
             submitted_by = r.string(base + ("case", "submitted", "by"), optional=True)
     facts = parse_fact_values(r, base + ("facts",), vocabulary) if "facts" in top else {}
+    departments = parse_departments(r, base + ("departments",), vocabulary, facts) if "departments" in top else ()
+    check_district_scope(r, base + ("facts",), facts, vocabulary, {d.id for d in departments})
     if r.problems:
         raise InputError(labelled(r.problems, vocabulary, base))
-    return Case(district, period, facts, submitted_on, submitted_by, doc.file)
+    case = Case(district, period, facts, submitted_on, submitted_by, doc.file,
+                doc.where(base + ("case", "period")) if meta is not None else None)
+    if departments:
+        case = roll_up(case, departments, vocabulary, lambda message: r.problem(base + ("departments",), message))
+        if r.problems:
+            raise InputError(labelled(r.problems, vocabulary, base))
+    return case
 
 
 def labelled(problems: list[Problem], vocabulary: Mapping[str, FactSpec], base: Path = ()) -> list[Problem]:
@@ -133,7 +142,7 @@ def parse_fact_values(r: Reader, path: Path, vocabulary: Mapping[str, FactSpec])
 # a fact; the Reader (which walks the document from its root for every `get`) only reports.
 
 _SLOW = object()  # a quick check's answer for a value it leaves to parse_value
-_NOT_FIELDS = ("id", "evidence")  # keys of a record that are not fields
+_NOT_FIELDS = ("id", "evidence", "department")  # keys of a record that are not fields
 
 
 def _bounds(ftype: FactType, minimum: Decimal | None, maximum: Decimal | None) -> tuple[Decimal | None, Decimal | None]:
@@ -296,7 +305,11 @@ def _records(r: Reader, path: Path, items: Any, spec: FactSpec, plan: _Plan,
                     continue
             fields[name] = parsed
         evidence = _evidence(r, path + (i, "evidence"), item["evidence"], evidences) if "evidence" in item else None
-        records.append(Record(rid, dict(sorted(fields.items())), evidence))
+        department = item.get("department")
+        if department is not None and (type(department) is not str or not department.strip()):
+            r.problem(path + (i, "department"), f"部门编号应为文字 / a department id is text, got {department!r}")
+            department = None
+        records.append(Record(rid, dict(sorted(fields.items())), evidence, department=department))
     return tuple(records)
 
 

@@ -11,10 +11,12 @@ from fazhi.compile.compiler import MAX_CONJUNCTIONS, compile_requirement
 from fazhi.checks.consistency import check_refs, declared_checks, parse_consistency
 from fazhi.load.conditions import NAME, ConditionParser, alternatives
 from fazhi.errors import InputError, Location, Problem, did_you_mean
+from fazhi.load.departments import parse_departments, roll_up
 from fazhi.load.facts_loader import MAX_PERIOD, MIN_PERIOD, parse_fact_values
 from fazhi.model.case import Case, District
 from fazhi.model.conditions import _var_names, VarKind
-from fazhi.model.catalogue import Catalogue, Citation, FactSpec, FieldSpec, Remediation, Requirement, Ruleset, RuleTest, Source
+from fazhi.model.catalogue import (ROLLUPS, Catalogue, Citation, FactSpec, FieldSpec, Remediation, Requirement, Ruleset,
+                                   RuleTest, Scope, Source, Subject)
 from fazhi.vocabulary import Confidence, FactType, Severity, Text, Verdict
 from fazhi.load.message_templates import template_problem
 from fazhi.load.schema import Reader
@@ -23,8 +25,10 @@ from fazhi.load.yamlio import Path, load_file
 REQUIREMENT_ID = r"[A-Z]{2,3}(-[A-Z0-9]+)+"
 FACT_KEY = r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+"
 REQUIREMENT_KEYS = ("id", "title", "domain", "severity", "summary", "citations", "in_force", "vars", "applies_when",
-                    "for_each", "where", "check", "expected", "message", "remediation", "tests")
-FACT_KEYS = ("type", "label", "question", "unit", "min", "max", "not_above", "choices", "fields", "consistency")
+                    "for_each", "where", "check", "expected", "message", "remediation", "tests", "subject",
+                    "from_departments")
+FACT_KEYS = ("type", "label", "question", "unit", "min", "max", "not_above", "choices", "fields", "consistency",
+             "scope", "rollup")
 
 
 SOURCES_FILE = "sources.yaml"
@@ -200,11 +204,38 @@ def _fact(r: Reader, path: Path, key: str, ruleset: str) -> FactSpec | None:
         r.problem(path + ("fields",), "only records facts have fields")
     choices = _choices(r, path, ftype, spec)
     checks = parse_consistency(r, path + ("consistency",), key, ftype) if "consistency" in spec else ()
+    scope, rollup = _scope(r, path, ftype, spec)
     if ftype is None or label is None or question is None:
         return None
     return FactSpec(key, ftype, label, question, ruleset, r.text(path + ("unit",), optional=True),
                     r.decimal(path + ("min",)), r.decimal(path + ("max",)),
-                    r.string(path + ("not_above",), optional=True), choices, tuple(fields), r.doc.where(path), checks)
+                    r.string(path + ("not_above",), optional=True), choices, tuple(fields), r.doc.where(path), checks,
+                    scope, rollup)
+
+
+def _scope(r: Reader, path: Path, ftype: FactType | None, spec: Mapping[str, Any]) -> tuple[str, str | None]:
+    """Where a fact may be given (district, department or both) and how departments' values roll up."""
+    scope = r.string(path + ("scope",), optional=True) or Scope.DISTRICT
+    if scope not in Scope.ALL:
+        r.problem(path + ("scope",), f"范围“{scope}”无效，应为district、department或both / scope '{scope}' is not one of "
+                  f"{', '.join(Scope.ALL)}")
+        scope = Scope.DISTRICT
+    rollup = r.string(path + ("rollup",), optional=True)
+    if rollup is None:
+        return scope, None
+    if rollup not in ROLLUPS:
+        r.problem(path + ("rollup",), f"汇总规则“{rollup}”无效 / roll-up '{rollup}' is not one of {', '.join(ROLLUPS)}")
+        return scope, None
+    if ftype is not None and ftype not in ROLLUPS[rollup]:
+        allowed = ", ".join(t.value for t in ROLLUPS[rollup])
+        r.problem(path + ("rollup",), f"汇总规则“{rollup}”不适用于{ftype.value}类事实（只适用于{allowed}） / roll-up "
+                  f"'{rollup}' cannot apply to a {ftype.value} fact (only to {allowed})")
+        return scope, None
+    if scope == Scope.DISTRICT:
+        r.problem(path + ("rollup",), "只在区级填报的事实没有部门数据可汇总 / a district-only fact has no department "
+                  "values to roll up", "declare scope: both or scope: department")
+        return scope, None
+    return scope, rollup
 
 
 def _field(r: Reader, path: Path, name: str, key: str = "") -> FieldSpec | None:
@@ -299,10 +330,31 @@ def _requirement(r: Reader, path: Path, header: Mapping[str, Any], facts: Mappin
     domain = r.string(path + ("domain",), optional=True) or header.get("domain") or ""
     if len(r.problems) > before or not (rid and severity and title and check and expected and remediation and messages):
         return None
+    subject = _subject(r, path, raw, citations)
+    from_departments = r.string(path + ("from_departments",), optional=True)
     req = Requirement(rid, header["id"] or "?", domain, title, severity, tuple(citations), variables, check, messages,
-                      expected, remediation, applies_when, for_each, where, start, end, summary, (), r.doc.where(path))
+                      expected, remediation, applies_when, for_each, where, start, end, summary, (), r.doc.where(path),
+                      subject, from_departments)
     tests = _tests(r, path + ("tests",), req, facts)
     return Requirement(**{**req.__dict__, "tests": tests})
+
+
+def _subject(r: Reader, path: Path, raw: Mapping[str, Any], citations: list[Citation]) -> Subject | None:
+    """`subject: district` (the default) or `subject: {each: 行政执法机关, words: 本单位}`: the words of a
+    citation's quote that make the requirement bind each department on its own."""
+    value = raw.get("subject")
+    if value is None or value == "district":
+        return None
+    if r.mapping(path + ("subject",), required=("each", "words")) is None:
+        return None
+    kind, words = r.string(path + ("subject", "each")), r.string(path + ("subject", "words"))
+    if not kind or not words:
+        return None
+    if not any(words in c.quote for c in citations):
+        r.problem(path + ("subject", "words"), f"引文中没有“{words}”：按部门适用须有法律原文依据 / '{words}' is in "
+                  "none of its citations' quotes: a per-department subject must rest on the law's words")
+        return None
+    return Subject(kind, words)
 
 
 def _too_many_alternatives(r: Reader, path: Path, req: Requirement) -> bool:
@@ -384,7 +436,8 @@ def _tests(r: Reader, path: Path, req: Requirement, facts: Mapping[str, FactSpec
     tests = []
     for i, _ in enumerate(r.sequence(path, optional=True)):
         p = path + (i,)
-        if r.mapping(p, required=("name", "expect", "facts"), optional=("period", "gap_records")) is None:
+        if r.mapping(p, required=("name", "expect", "facts"), optional=("period", "gap_records", "departments",
+                                                                          "gap_departments")) is None:
             continue
         name = r.string(p + ("name",)) or f"test {i + 1}"
         expect = r.enum(p + ("expect",), Verdict)
@@ -394,8 +447,12 @@ def _tests(r: Reader, path: Path, req: Requirement, facts: Mapping[str, FactSpec
         period = period or 2020
         values = parse_fact_values(r, p + ("facts",), facts)
         gap_records = tuple(str(x) for x in r.sequence(p + ("gap_records",), optional=True))
+        gap_departments = tuple(str(x) for x in r.sequence(p + ("gap_departments",), optional=True))
+        departments = parse_departments(r, p + ("departments",), facts, values) if "departments" in r.get(p) else ()
         if expect is not None:
             case = Case(District("fixture"), period, values, file=r.doc.file)
-            tests.append(RuleTest(name, case, expect, gap_records, r.doc.where(p)))
+            if departments:
+                case = roll_up(case, departments, facts)
+            tests.append(RuleTest(name, case, expect, gap_records, r.doc.where(p), gap_departments))
     return tuple(tests)
 

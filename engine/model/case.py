@@ -40,6 +40,7 @@ class Record:
     fields: Mapping[str, Any]
     evidence: Evidence | None = None
     verifications: Mapping[str, Verification] = field(default_factory=dict)  # field name -> verification
+    department: str | None = None  # the department it came from (a department's own, or named at district level)
 
     def tier(self, name: str, fallback: Evidence | None = None) -> Tier:
         if name in self.verifications:
@@ -69,6 +70,31 @@ class District:
     parent: str | None = None
 
 
+ENFORCEMENT_AGENCY = "行政执法机关"  # the kind of department most per-agency duties bind
+
+
+@dataclass(frozen=True)
+class Department:
+    """One body of the district (e.g. 公安分局) with the facts it reported on itself, in the same vocabulary."""
+
+    id: str
+    name: str
+    kind: str  # 行政执法机关, or another kind (which per-agency requirements of that kind skip)
+    facts: Mapping[str, FactValue]
+    submitted: bool = True  # False: 未报送; its requirements are insufficient_facts, never met
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class RollupConflict:
+    """A district figure given that differs from the roll-up of its departments' figures."""
+
+    fact: str
+    given: Any
+    rolled_up: Any
+    parts: tuple[tuple[str, Any], ...]  # (department id, its value)
+
+
 @dataclass(frozen=True)
 class Case:
     district: District
@@ -77,3 +103,11 @@ class Case:
     submitted_on: dt.date | None = None
     submitted_by: str | None = None
     file: str | None = None
+    period_location: Location | None = field(default=None, compare=False)  # where the period is written
+    departments: tuple[Department, ...] = ()
+    # facts that rolled up from the departments into `facts` (not given at district level), and conflicts
+    rolled_up: frozenset[str] = frozenset()
+    conflicts: tuple[RollupConflict, ...] = ()
+
+    def department(self, department_id: str) -> Department | None:
+        return next((d for d in self.departments if d.id == department_id), None)

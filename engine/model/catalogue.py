@@ -52,9 +52,36 @@ class FactSpec:
     fields: tuple[FieldSpec, ...] = ()
     location: Location | None = field(default=None, compare=False)
     consistency: tuple["DataCheck", ...] = ()  # data checks declared on this fact (and none on its fields)
+    scope: str = "district"  # where it may be given: district, department, or both (Scope)
+    rollup: str | None = None  # how departments' values make the district's (Rollup); None: they do not
 
     def field_spec(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
+
+
+class Scope:
+    DISTRICT, DEPARTMENT, BOTH = "district", "department", "both"
+    ALL = (DISTRICT, DEPARTMENT, BOTH)
+
+
+# roll-up rule -> the fact types it can apply to
+ROLLUPS: dict[str, tuple[FactType, ...]] = {
+    "sum": (FactType.INT, FactType.NUMBER),
+    "all": (FactType.BOOL,), "any": (FactType.BOOL,),
+    "earliest": (FactType.DATE,), "latest": (FactType.DATE,),
+    "concat": (FactType.RECORDS,),
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whom a requirement binds: each department of `kind`, because its source says so in `words`."""
+
+    kind: str
+    words: str  # e.g. 本单位, found in one of its citations' quotes
+
+
+BLOCKING_CHECKS = frozenset({"in_period", "after_period", "order", "unit"})
 
 
 @dataclass(frozen=True)
@@ -70,17 +97,31 @@ class DataCheck:
     """A consistency check on submitted facts, run before the rules (see engine/dataquality.py).
 
     kind: rate (a stated percent against part / total), part_of (not above a total), same_as (the same
-    quantity stated elsewhere), in_period (a date inside the period, give or take days).
+    quantity stated elsewhere), in_period (a date inside the period, give or take days), after_period (a date
+    after the period ended), order (two dates of one record that cannot be the other way round); and, made
+    from the catalogue rather than declared, unit (a percent written as a fraction) and zero_denominator
+    (a share whose total is 0).
     """
 
     id: str  # "<fact>:<kind>" or "<fact>.<field>:<kind>"
     kind: str
     fact: str
     refs: tuple[DataRef, ...] = ()
-    record_field: str | None = None  # a field of every record of a records fact
+    record_field: str | None = None  # a field of every record of a records fact (order: the earlier date)
     tolerance: Decimal | None = None  # rate: percentage points (None: half a unit of the last decimal stated)
     window: tuple[int, int, int] = (0, 0, 0)  # in_period: (year offset, days before, days after)
     location: Location | None = field(default=None, compare=False)
+    later: str | None = None  # order: the field that cannot come before record_field
+    label: Text | None = None  # zero_denominator: the shares that cannot be computed
+
+    @property
+    def blocking(self) -> bool:
+        """Whether a finding of this check makes the values it names doubtful: read as unknown by the rules.
+        A stated rate, a part or a repeated figure that disagrees is reported beside the verdicts (which of
+        the two figures is wrong is unknown, and a rounding slip such as 92.85 for 13 of 14 should not hide
+        them); an impossible date, a date outside its period or a percent that reads as a fraction cannot
+        be trusted at all."""
+        return self.kind in BLOCKING_CHECKS
 
     @property
     def facts_read(self) -> tuple[str, ...]:
@@ -112,6 +153,7 @@ class RuleTest:
     expect: Verdict
     gap_records: tuple[str, ...] = ()
     location: Location | None = field(default=None, compare=False)
+    gap_departments: tuple[str, ...] = ()  # the departments whose gap the district finding must name
 
 
 @dataclass(frozen=True)
@@ -135,6 +177,8 @@ class Requirement:
     summary: Text | None = None
     tests: tuple[RuleTest, ...] = ()
     location: Location | None = field(default=None, compare=False)
+    subject: Subject | None = None  # None: the district; else each department of a kind
+    from_departments: str | None = None  # a domain: with departments, the verdict is theirs in it (the fact a fallback)
 
     def var(self, name: str) -> Var:
         return next(v for v in self.vars if v.name == name)
@@ -202,10 +246,16 @@ class Catalogue:
 
     @property
     def data_checks(self) -> tuple[DataCheck, ...]:
+        """The checks declared on the facts, then those every catalogue gets: a percent that may be written
+        as a fraction, and a share whose total may be 0 (engine/checks/dataquality.py)."""
         checks = []
         for spec in self.facts.values():
             checks += spec.consistency
             checks += [c for f in spec.fields for c in f.consistency]
+        rates = {c.fact: c.refs for c in checks if c.kind == "rate"}
+        checks += [DataCheck(f"{key}:unit", "unit", key, rates.get(key, ()), location=spec.location)
+                   for key, spec in self.facts.items() if spec.type is FactType.PERCENT]
+        checks += _zero_denominator_checks(self.requirements)
         return tuple(checks)
 
     @property
@@ -215,3 +265,27 @@ class Catalogue:
         for r in self.requirements:
             titles.setdefault(r.domain, Text(r.domain, r.domain))
         return titles
+
+
+def _zero_denominator_checks(requirements: tuple[Requirement, ...]) -> list[DataCheck]:
+    """One check per total that a requirement divides by (a fact, or the number of records of one): when
+    it is 0, the shares over it cannot be computed, and the findings say so instead of "missing"."""
+    shares: dict[tuple[str, bool], list[Text]] = {}
+    where: dict[tuple[str, bool], Location | None] = {}
+    for req in requirements:
+        by_name = {v.name: v for v in req.vars}
+        for var in req.vars:
+            if var.kind is not VarKind.PERCENT:
+                continue
+            total = by_name.get(var.args[1])
+            if total is None or total.kind not in (VarKind.FACT, VarKind.COUNT):
+                continue  # a record's own field: one record's total, not the case's
+            key = (total.args[0], total.kind is VarKind.COUNT)
+            labels = shares.setdefault(key, [])
+            if all(var.label.zh != seen.zh for seen in labels):  # two requirements may name one share alike
+                labels.append(var.label)
+            where.setdefault(key, req.location)
+    return [DataCheck(f"{key}{':count' if count else ''}:zero_denominator", "zero_denominator", key,
+                      (DataRef(key, count),), location=where[(key, count)],
+                      label=Text("、".join(t.zh for t in labels), ", ".join(t.en for t in labels)))
+            for (key, count), labels in shares.items()]

@@ -57,6 +57,7 @@ class Finding:
     tier: Tier | None = None  # the weakest tier of the facts it rests on; None when it rests on none
     waiver: Waiver | None = None  # the waiver that applies (verdict WAIVED), or an expired one (verdict unchanged)
     original: Verdict | None = None  # the verdict before a waiver applied
+    department: str | None = None  # the department it judges (a per-department requirement), None: the district
 
     @property
     def actual(self) -> Text:
@@ -84,6 +85,8 @@ class DataQualityFinding:
     facts: tuple[FactUse, ...]
     record: str | None = None
     location: Location | None = field(default=None, compare=False)
+    # the values it makes doubtful, read as unknown by the rules: (fact, None, None) or (fact, record, field)
+    doubtful: tuple[tuple[str, str | None, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,3 +97,5 @@ class Evaluation:
     data_quality: tuple[DataQualityFinding, ...] = ()
     waivers: tuple[Waiver, ...] = ()  # the waivers that named this district (applied, expired or unused)
     waivers_on: dt.date | None = None  # the date expiry was judged on
+    # each department's own findings of the per-department requirements (the district's are in `findings`)
+    department_findings: tuple[Finding, ...] = ()

@@ -55,6 +55,14 @@ def to_json_data(evaluation: Evaluation, lang: str, score: Any = None) -> dict[s
         "findings": [finding_data(f, lang) for f in evaluation.findings],
         "data_quality": [data_quality_data(q, lang) for q in evaluation.data_quality],
     }
+    if evaluation.case.departments:  # only then: a case without departments keeps the 1.0 shape
+        from fazhi.evaluate.unevenness import spread_data
+        data["departments"] = {
+            "list": [{"id": d.id, "name": d.name, "kind": d.kind, "submitted": d.submitted}
+                     for d in evaluation.case.departments],
+            "findings": [{**finding_data(f, lang), "department": f.department} for f in evaluation.department_findings],
+            "unevenness": spread_data(evaluation, lang),
+        }
     if evaluation.waivers:
         from fazhi.checks.waivers import waiver_status
         data["waivers"] = [{**waiver_data(w), "status": waiver_status(w, evaluation)} for w in evaluation.waivers]
@@ -123,7 +131,8 @@ def waiver_data(w: Waiver) -> dict[str, Any]:
 def data_quality_data(q: DataQualityFinding, lang: str) -> dict[str, Any]:
     return {"check": q.check, "kind": q.kind, "fact": q.fact, "record": q.record, "message": q.message.get(lang),
             "expected": q.expected.get(lang), "actual": q.actual.get(lang),
-            "facts": [fact_use_data(u, lang) for u in q.facts], "location": str(q.location) if q.location else None}
+            "facts": [fact_use_data(u, lang) for u in q.facts], "location": str(q.location) if q.location else None,
+            "doubtful": [key if record is None else f"{key}[{record}].{name}" for key, record, name in q.doubtful]}
 
 
 def evidence_data(e: Evidence | None) -> dict[str, str] | None:
@@ -143,6 +152,8 @@ def json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple) and all(isinstance(r, Record) for r in value):
         return [r.id for r in value]
+    if isinstance(value, dict):  # a met per-record finding's computed value: record id -> value
+        return {str(k): json_value(v) for k, v in value.items()}
     return str(value)
 
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
-
 from fazhi.model.results import Evaluation, Finding
 from fazhi.vocabulary import Verdict
 from fazhi.render.output import summary
+from fazhi.render.safe_text import colour, markdown_cell, markdown_text, terminal
 
 VERDICT_TEXT = {
     Verdict.MET: ("符合", "met", "green"),
@@ -41,21 +40,39 @@ def score_lines(score: Any, lang: str) -> list[str]:
 
 
 def render_text(evaluation: Evaluation, lang: str, color: bool, score: Any = None) -> str:
+    """The findings for a terminal. Every line is made safe (safe_text.terminal: a district name or a fact
+    carrying escape sequences cannot clear the screen, retitle the window or fake a colour) before the
+    verdict tags get Fazhi's own colours."""
+    lines, tags = _text_lines(evaluation, lang, score)
+    out = []
+    for i, line in enumerate(lines):
+        line = terminal(line)
+        own = color and i > 0  # line 0 starts with the district's name, never with a tag
+        tag = next((t for t in tags if line.startswith(t[0])), None) if own else None
+        out.append(colour(tag[0], tag[1], tag[2]) + line[len(tag[0]):] if tag else line)
+    return "\n".join(out) + "\n"
+
+
+def _text_lines(evaluation: Evaluation, lang: str, score: Any) -> tuple[list[str], list[tuple[str, str, bool]]]:
+    """The lines of render_text uncoloured, and the tags that open lines with their colours."""
     case = evaluation.case
     lines = [f"{case.district.name} {case.period}" + (" — law-based government checklist" if lang == "en" else "年度 法治政府建设合规检查")]
     data = summary(evaluation)
     counts = data["counts"]
     lines.append(counts_line(evaluation, counts, lang))
+    if data["data_quality"]:
+        lines.append(data_quality_count(evaluation, lang))
     if data["met_unverified"]:
         lines.append(f"met but resting on unverified facts: {data['met_unverified']}" if lang == "en"
                      else f"符合但所依事实未经核验：{data['met_unverified']}")
     lines += score_lines(score, lang)
-    lines += data_quality_lines(evaluation, lang, color)
+    lines += data_quality_lines(evaluation, lang, False)
     lines.append("")
+    tags = [(f"[{'data quality' if lang == 'en' else '数据质量'}]", "magenta", True)]
+    tags += [(f"[{en if lang == 'en' else zh}]", fg, v is Verdict.GAP) for v, (zh, en, fg) in VERDICT_TEXT.items()]
     for f in evaluation.findings:
-        zh, en, colour = VERDICT_TEXT[f.verdict]
+        zh, en, _ = VERDICT_TEXT[f.verdict]
         tag = f"[{en if lang == 'en' else zh}]"
-        tag = click.style(tag, fg=colour, bold=f.verdict is Verdict.GAP) if color else tag
         record = f" ({f.record})" if f.record else ""
         note = confidence_note(f, lang)
         lines.append(f"{tag} {f.requirement}{record} {f.title.get(lang)}" + (f" [{note}]" if note else ""))
@@ -68,7 +85,30 @@ def render_text(evaluation: Evaluation, lang: str, color: bool, score: Any = Non
         for u in f.facts:
             if u.verification is not None:
                 lines.append("    " + verification_note(u, lang))
-    return "\n".join(lines) + "\n"
+    lines += department_lines(evaluation, lang)
+    return lines, tags
+
+
+def department_lines(evaluation: Evaluation, lang: str) -> list[str]:
+    """Each department's own findings of the per-department requirements, then the unevenness."""
+    if not evaluation.case.departments:
+        return []
+    from fazhi.evaluate.unevenness import statements
+    lines = ["", "各部门（执法主体）" if lang != "en" else "Departments (enforcement bodies)"]
+    by_department: dict[str, list[Finding]] = {}
+    for f in evaluation.department_findings:
+        by_department.setdefault(f.department or "", []).append(f)
+    for d in evaluation.case.departments:
+        state = "" if d.submitted else (" — not submitted" if lang == "en" else "（未报送）")
+        lines.append(f"  {d.name} [{d.kind}]{state}")
+        for f in by_department.get(d.id, []):
+            zh, en, _ = VERDICT_TEXT[f.verdict]
+            record = f" ({f.record})" if f.record else ""
+            lines.append(f"    [{en if lang == 'en' else zh}] {f.requirement}{record} {f.message.get(lang)}")
+    said = statements(evaluation, lang)
+    if said:
+        lines += ["", "不平衡情况" if lang != "en" else "Unevenness"] + [f"  {s}" for s in said]
+    return lines
 
 
 def counts_line(evaluation: Evaluation, counts: dict[str, int], lang: str) -> str:
@@ -109,6 +149,15 @@ def verification_note(u: Any, lang: str) -> str:
     return f"已核验：{u.label.zh}为{u.display.zh}（原填报{claimed}），核验人{v.inspector}，{v.date.isoformat()}" + (f"：{v.note}" if v.note else "")
 
 
+def data_quality_count(evaluation: Evaluation, lang: str) -> str:
+    n = len(evaluation.data_quality)
+    doubting = sum(1 for q in evaluation.data_quality if q.doubtful)
+    if lang == "en":
+        return f"data-quality findings: {n}" + (f" ({doubting} make the values they name doubtful: verdicts reading "
+                                                f"them are insufficient_facts)" if doubting else "")
+    return f"数据质量问题：{n}条" + (f"（其中{doubting}条使所涉数据存疑，读取这些数据的结论判为事实不足）" if doubting else "")
+
+
 def basis_name(evaluation: Evaluation, source: str, lang: str) -> str:
     """A cited source as a Chinese reader knows it, 《title》; its id (DUCHA-2019) in English."""
     found = evaluation.catalogue.sources.get(source) if lang != "en" else None
@@ -119,28 +168,33 @@ def data_quality_lines(evaluation: Evaluation, lang: str, color: bool) -> list[s
     if not evaluation.data_quality:
         return []
     head = "data quality" if lang == "en" else "数据质量"
-    tag = click.style(f"[{head}]", fg="magenta", bold=True) if color else f"[{head}]"
+    tag = colour(f"[{head}]", "magenta", True) if color else f"[{head}]"
     lines = [""]
     for q in evaluation.data_quality:
         where = f" ({q.location})" if q.location else ""
         if lang == "en":
-            lines.append(f"{tag} {q.check}{' (' + q.record + ')' if q.record else ''}: {q.message.en}{where}")
+            text = f" {q.check}{' (' + q.record + ')' if q.record else ''}: {q.message.en}{where}"
         else:  # the fact by its label, not the check's id (litigation.win_rate_stated:rate)
             spec = evaluation.catalogue.facts.get(q.fact)
             name = spec.label.zh if spec is not None else q.fact
             where = f"（{q.location}）" if q.location else ""
-            lines.append(f"{tag} {name}{'（' + q.record + '）' if q.record else ''}：{q.message.zh}{where}")
+            text = f" {name}{'（' + q.record + '）' if q.record else ''}：{q.message.zh}{where}"
+        lines.append(tag + (terminal(text) if color else text))
     return lines
 
 
 def render_markdown(evaluation: Evaluation, lang: str, score: Any = None) -> str:
     case = evaluation.case
     en = lang == "en"
-    out = [f"# {case.district.name} {case.period}" + (" — checklist" if en else "年度法治政府建设合规检查"), ""]
+    out = [f"# {markdown_text(case.district.name)} {case.period}" + (" — checklist" if en else "年度法治政府建设合规检查"), ""]
     counts = summary(evaluation)["counts"]
     out.append("| " + " | ".join(verdict_label(Verdict(v), lang) for v in counts) + " |")
     out.append("|" + "---|" * len(counts))
     out.append("| " + " | ".join(str(n) for n in counts.values()) + " |")
+    if evaluation.data_quality:
+        out += ["", "- " + data_quality_count(evaluation, lang)]
+        out += [f"  - {q.check}{' (' + q.record + ')' if q.record else ''}: {q.message.get(lang)}"
+                for q in evaluation.data_quality]
     if score is not None:
         out += [""] + [f"- {line.strip()}" for line in score_lines(score, lang)]
     out += ["", "| " + (" | ".join(["Requirement", "Verdict", "Finding", "Basis"]) if en else " | ".join(["要求", "结论", "说明", "依据"])) + " |",
@@ -149,13 +203,13 @@ def render_markdown(evaluation: Evaluation, lang: str, score: Any = None) -> str
         c = f.citations[0]
         note = confidence_note(f, lang)
         record = f" ({f.record})" if f.record else ""
-        cell = lambda s: s.replace("|", "\\|").replace("\n", " ")  # noqa: E731
-        out.append(f"| {f.requirement}{record} {cell(f.title.get(lang))} | {verdict_label(f.verdict, lang)}"
-                   f"{' ⚠ ' + note if note else ''} | {cell(f.message.get(lang))} | {cell(basis_name(evaluation, c.source, lang))} {c.article} |")
+        cell = markdown_cell
+        out.append(f"| {cell(f.requirement + record)} {cell(f.title.get(lang))} | {verdict_label(f.verdict, lang)}"
+                   f"{' ⚠ ' + note if note else ''} | {cell(f.message.get(lang))} | {cell(basis_name(evaluation, c.source, lang))} {cell(c.article)} |")
     return "\n".join(out) + "\n"
 
 
 def manifest_footer(manifest: dict[str, Any], lang: str) -> str:
     """What the result was computed from, for the foot of a Markdown document."""
     from fazhi.documents.footer import manifest_line
-    return f"\n---\n{manifest_line(manifest, lang)}\n"
+    return f"\n---\n{markdown_text(manifest_line(manifest, lang))}\n"

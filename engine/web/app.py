@@ -161,3 +161,10 @@ def create_app(store: Store) -> Starlette:
     from fazhi.web import engine_bridge
     engine_bridge.evaluator()  # load the catalogue now, not on the first user's page
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The app for `fazhi serve --workers N`: each worker process opens the store that the parent named in
+    FAZHI_DB and FAZHI_INSTANCE (uvicorn starts workers from an import string, not from an object)."""
+    import os
+    return create_app(Store.open(os.environ.get("FAZHI_DB") or None, os.environ.get("FAZHI_INSTANCE") or None))

@@ -14,6 +14,7 @@ too, with the same messages. Export → import → export gives the same files (
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 from decimal import Decimal
@@ -29,11 +30,13 @@ from fazhi.web import engine_bridge as bridge
 from fazhi.web import models as m
 
 
-class _Dumper(yaml.SafeDumper):
+# libyaml's emitter when PyYAML was built with it: the pure-Python emitter was a quarter of a fact save's
+# time (every save re-writes the case as YAML for the engine's own loader).
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     pass
 
 
-def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+def _decimal(dumper: Any, value: Decimal) -> yaml.Node:
     text = format(value, "f")
     tag = "tag:yaml.org,2002:int" if "." not in text else "tag:yaml.org,2002:float"
     return dumper.represent_scalar(tag, text)
@@ -165,7 +168,10 @@ def import_case(session: Session, folder: str | os.PathLike[str], uploads: Path,
     from fazhi.checks.verifications import case_verifications_file, load_verifications
     from fazhi.checks.waivers import case_waivers_file, load_waivers
     from fazhi.load.facts_loader import load_case
+    from fazhi.evaluate.assess import CASE_FILES
+    from fazhi.load.reading import confine_case
     folder = str(folder)
+    confine_case(folder, CASE_FILES + ("departments.yaml", "evidence/index.yaml"))  # a district's files, not /etc/passwd
     vocabulary = bridge.vocabulary()
     loaded = load_case(folder, vocabulary)
     checks = load_verifications(case_verifications_file(folder), vocabulary)
@@ -212,7 +218,7 @@ def import_case(session: Session, folder: str | os.PathLike[str], uploads: Path,
 
 def _import_departments(session: Session, district: m.District, case: m.Case, file: Path) -> dict[str, int]:
     """Departments from departments.yaml (added to the district when new); fact key → department id."""
-    if not file.exists():
+    if not os.path.lexists(file):
         return {}
     data = _read_yaml(file, "departments")
     owners: dict[str, int] = {}
@@ -235,36 +241,46 @@ def _import_departments(session: Session, district: m.District, case: m.Case, fi
 
 
 def _import_evidence(session: Session, case: m.Case, folder: Path, uploads: Path) -> None:
+    """Evidence files listed in evidence/index.yaml, each read once through the bounded reader (a regular
+    file inside the case folder, at most the upload limit), checked against its sha256, then stored."""
     index = folder / "index.yaml"
-    if not index.exists():
+    if not os.path.lexists(index):
         return
-    from fazhi.web.uploads import sniff, sha256_file
+    from fazhi.load.reading import confine, read_bytes
+    from fazhi.web.uploads import MAX_BYTES, sniff
+    case_folder = str(folder.parent)
     for i, entry in enumerate(_read_yaml(index, "evidence")):
         where = Location(str(index))
         name = str(entry.get("file", "")) if isinstance(entry, dict) else ""
         source = folder / name
-        if not name or "/" in name or "\\" in name or not source.is_file():
+        if not name or "/" in name or "\\" in name or name in (".", "..") or not os.path.lexists(source):
             raise InputError([Problem(where, f"item {i + 1}: no evidence file '{name}' beside the index")])
-        digest = sha256_file(source)
+        confine([str(source)], case_folder)
+        content = read_bytes(source, MAX_BYTES, "evidence file")
+        digest = hashlib.sha256(content).hexdigest()
         if digest != entry.get("sha256"):
             raise InputError([Problem(where, f"item {i + 1}: {name} does not match its sha256", field="sha256")])
-        kind = sniff(source.read_bytes()[:4096], str(entry.get("name", name)))
+        kind = sniff(content[:4096], str(entry.get("name", name)), content)
         if kind is None or entry.get("fact") not in bridge.vocabulary():
             raise InputError([Problem(where, f"item {i + 1}: {name} is not an allowed evidence file of a known fact")])
         target = uploads / stored_name(digest, kind)
         if not target.exists():
-            shutil.copyfile(source, target)
+            from fazhi.render.output import write_atomic
+            write_atomic(str(target), content)  # the bytes checked, not whatever the path names by now
         session.add(m.Upload(case_id=case.id, fact=entry["fact"], filename=str(entry.get("name", name)), kind=kind,
-                             sha256=digest, size=source.stat().st_size, evidence_date=entry.get("evidence_date"),
+                             sha256=digest, size=len(content), evidence_date=entry.get("evidence_date"),
                              uploaded_at=dt.datetime.fromisoformat(str(entry["uploaded_at"])),
                              uploaded_by=entry.get("uploaded_by")))
 
 
 def _read_yaml(file: Path, key: str) -> list[Any]:
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(Location(str(file)), f"not readable YAML: {exc}")]) from None
+    """A YAML file of the case folder through the engine's reader: a regular file inside the folder (symlinks
+    out refused unless --follow-symlinks), at most 20 MB, read with the YAML limits (docs/limits.md)."""
+    from fazhi.load.reading import confine
+    from fazhi.load.yamlio import load_file
+    case_folder = file.parent.parent if file.parent.name == "evidence" else file.parent
+    confine([str(file)], str(case_folder))
+    data = load_file(file).data
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise InputError([Problem(Location(str(file)), f"expected a mapping with a list '{key}'")])
     return data[key]
