@@ -42,6 +42,7 @@ ZH: dict[str, dict[str, str]] = {
              "--deadlines": "按等级设定整改天数，如 critical=30,major=90,minor=180,advisory=180；此处给出的等级优先于规则集的期限。",
              "--owners": "责任角色与领域对应的单位［默认：事实文件旁的 owners.yaml］。"},
     "questionnaire": {"": "为所选要求需要的事实生成问卷。",
+                      "--departments": "部门清单（YAML：id、name、kind）：--out 即为文件夹，内含区级汇总工作簿和每个部门的工作簿。",
                       "--out": "q.xlsx（工作簿）或 q.yaml（带注释的事实文件）。",
                       "--district": "填入区县名称。", "--period": "填入评估年度。"},
     "import": {"": "把填好的问卷工作簿读回事实文件；每个问题都指明 工作表!单元格。",
