@@ -42,7 +42,7 @@ def test_every_output_is_written_and_one_bad_case_stops_nothing(inspected):
     assert summary["totals"]["errors"] == 1 and summary["totals"]["districts"] == 7
     failed = [c for c in summary["cases"] if c["error"]]
     assert len(failed) == 1 and "未知的事实“no.such_fact”" in failed[0]["error"] and "facts.yaml:3:" in failed[0]["error"]
-    assert "broken-2020" in stderr and "unknown fact" in stderr
+    assert "broken-2020" in stderr and "未知的事实" in stderr
     for case in summary["cases"]:
         if not case["error"]:
             for doc in ("report", "memo", "memo_json"):
