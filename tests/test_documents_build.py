@@ -40,7 +40,7 @@ def test_title_block(report):
     assert h.title == "样例区2020年度法治政府建设差距报告"
     rows = {r.label: r.value for r in h.rows}
     assert rows["地区"] == "样例市样例区" and rows["年度"] == "2020年度" and rows["评估日期"] == "2021年3月1日"
-    assert rows["规则集及版本"] == "重大行政决策（doc-decisions，2026.2版）；行政执法（doc-enforcement，2026.1版）"
+    assert rows["规则集及版本"] == "重大行政决策（2026.2版）；行政执法（2026.1版）"  # no ruleset ID in Chinese prose
     assert rows["评分方案"].startswith("未使用")
 
 
@@ -124,8 +124,8 @@ def test_summary_under_a_profile_has_points_and_a_total(doc_evaluator, doc_evalu
     view = build_report(evaluation, "zh", DAY, score=score(evaluation, profile))
     assert view.summary.total_score == "10 / 100"
     assert {d.domain: d.points for d in view.summary.domains} == {"decisions": "10 / 40", "enforcement": "0 / 60"}
-    assert any("doc-scheme" in n for n in view.summary.notes)
-    assert {r.label: r.value for r in view.header.rows}["评分方案"] == "测试考评方案（doc-scheme，1版）"
+    assert any("测试考评方案" in n and "doc-scheme" not in n for n in view.summary.notes)  # no profile ID in prose
+    assert {r.label: r.value for r in view.header.rows}["评分方案"] == "测试考评方案（1版）"
 
 
 def test_english_view(doc_evaluate):
@@ -147,3 +147,20 @@ def test_no_gap_says_so(doc_evaluate, tmp_path):
     from fazhi.documents.render import render
     assert "本次检查未发现差距。" in render("report", "md", view)
     assert "本次检查未发现需整改的问题。" in render("memo", "html", build_memo(doc_evaluate(tmp_path), "zh", DAY))
+
+
+def test_issuer_and_addressee(doc_evaluate):
+    """主送 defaults to the level above (the case names its parent 样例市); 署名 from --issuer or submitted.by."""
+    view = build_report(doc_evaluate(), "zh", DAY)
+    assert view.addressee == "中共样例市委、样例市人民政府"
+    view = build_report(doc_evaluate(), "zh", DAY, issuer="样例区司法局", addressee="样例区人民政府")
+    assert (view.issuer, view.addressee) == ("样例区司法局", "样例区人民政府")
+
+
+def test_requests_ask_each_fact_once(doc_evaluate):
+    """附件2: one row per missing fact or records fact, whichever requirements need it; no doubled words."""
+    rows = build_report(doc_evaluate(), "zh", DAY).request_rows
+    questions = [r.question for r in rows]
+    assert len(questions) == len(set(questions))
+    assert all("注明文件名称" not in q for q in questions)  # the advice is said once, in the table header
+    assert rows[0].question == "请补充下列重大行政决策的情况：JC-01、JC-02、JC-03、JC-04。" and rows[0].fields == "是否经专家论证"

@@ -55,14 +55,16 @@ def test_fonts_are_named_for_east_asian_text(report_docx):
 
 def test_headings_are_numbered_word_headings(report_docx):
     document = docx.Document(str(report_docx))
-    assert paragraphs(document, "Title") == ["样例区2020年度法治政府建设差距报告"]  # fits on one line
-    assert paragraphs(document, "Heading 1") == ["一、总体情况", "二、存在的问题", "三、需补充的材料", "附件：逐项检查结果"]
-    assert paragraphs(document, "Heading 2") == ["（一）行政执法方面", "（二）重大行政决策方面"]
+    # the report's title (fits on one line), then each annex's own title (GB/T 9704: 附件N above a centred title)
+    assert paragraphs(document, "Title") == ["样例区2020年度法治政府建设差距报告", "存在问题的具体情况", "需补充材料清单", "逐项检查结果"]
+    assert paragraphs(document, "Heading 1") == ["一、总体情况", "二、存在的问题", "三、需补充的材料"]
+    assert paragraphs(document, "Heading 2") == ["（一）行政执法方面", "（二）重大行政决策方面"] * 2  # body, then 附件1
 
 
 def test_problem_sentences_in_order(report_docx):
     texts = [p.text for p in docx.Document(str(report_docx)).paragraphs]
-    points = [t for t in texts if t[:2] in ("一是", "二是", "三是")]
+    body = texts[:texts.index("附件1")]
+    points = [t for t in body if t[:2] in ("一是", "二是", "三是")]
     assert points == [
         "一是2件重大执法决定不符合“重大执法决定作出前须经法制审核”的要求。",
         "二是重大执法决定法制审核人员不足，法制审核人员占执法人员比例为2.1%，低于5%的要求。",
@@ -78,8 +80,8 @@ def test_real_tables_with_header_rows(report_docx):
     assert [c.text for c in info.rows[0].cells] == ["地区", "样例市样例区"]
     assert [c.text for c in summary.rows[0].cells] == ["领域", "要求数", "符合", "差距", "事实不足", "不适用", "符合率"]
     assert len(summary.rows) == 4  # two domains and the total
-    assert [r.cells[0].text for r in records_b.rows] == ["事项", "JC-01", "JC-02", "JC-03"]
-    assert len(requests.rows) == 1 + 5 and len(annex.rows) == 1 + 8
+    assert [r.cells[0].text for r in records_b.rows] == ["事项", "JC\u201101", "JC\u201102", "JC\u201103"]  # never broken
+    assert len(requests.rows) == 1 + 2 and len(annex.rows) == 1 + 8  # one row per topic or records fact, not per requirement
     assert annex.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert all(t.style.name == "Table Grid" for t in tables)
 
@@ -98,13 +100,20 @@ def test_memo_docx_from_the_command(fazhi, tmp_path):
     assert code == 0, err
     document = docx.Document(str(out))
     assert paragraphs(document, "Title") == ["样例区2020年度\n法治政府建设问题整改方案"]  # too long: breaks after 年度
-    assert paragraphs(document, "Heading 1") == ["一、整改任务清单", "二、完成时限说明"]
+    # a complete 整改方案: aims, the task table, safeguards (the fixed sections from memo_fixed.zh.txt.j2)
+    assert paragraphs(document, "Heading 1") == ["一、总体要求和整改目标", "二、整改任务", "三、保障措施"]
+    assert paragraphs(document, "Heading 2") == ["（一）加强组织领导", "（二）强化督查督办", "（三）严格整改销号"]
     tasks = document.tables[1]
-    assert [c.text for c in tasks.rows[0].cells] == ["序号", "问题", "整改措施", "责任单位", "完成时限", "验收标准", "整改状态"]
-    assert len(tasks.rows) == 1 + 7
-    third = [c.text for c in tasks.rows[3].cells]
-    assert third[1].startswith("重大执法决定法制审核人员不足") and third[3:5] == ["样例区司法局", "2021年5月30日"]
-    assert third[5] == "法制审核人员占比 ≥ 5%" and third[6] == "整改中"
+    assert [c.text for c in tasks.rows[0].cells] == ["序号", "问题", "涉及事项", "整改措施", "责任单位", "完成时限", "验收标准", "整改状态"]
+    assert len(tasks.rows) == 1 + 4  # one task per requirement: the per-record gaps of one requirement are one task
+    assert tasks.rows[1].cells[0].text == "整改事项1"
+    third = [c.text for c in tasks.rows[2].cells]
+    assert third[1].startswith("重大执法决定法制审核人员不足") and third[4:6] == ["样例区司法局", "2021年5月30日"]
+    assert third[6] == "法制审核人员占比 ≥ 5%" and third[7] == "整改中"
+    section = document.sections[1]  # the task table's own landscape section, as wide as the table
+    assert round(section.page_width.mm) == 297
+    text_width = section.page_width.mm - section.left_margin.mm - section.right_margin.mm
+    assert round(sum(c.width.mm for c in tasks.rows[0].cells)) <= round(text_width)
 
 
 def test_english_docx(fazhi, tmp_path):
@@ -113,3 +122,13 @@ def test_english_docx(fazhi, tmp_path):
     document = docx.Document(str(out))
     assert paragraphs(document, "Heading 1")[:2] == ["1. Overview", "2. Problems found"]
     assert any(p.text.startswith("First, major enforcement decisions: 2 fall short") for p in document.paragraphs)
+
+
+def test_wide_annexes_are_landscape_sections(report_docx):
+    """附件2 and 附件3 are wide tables: each starts a landscape section so IDs and 领域 need not break."""
+    from docx.enum.section import WD_ORIENT
+    sections = docx.Document(str(report_docx)).sections
+    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.LANDSCAPE]
+    assert round(sections[-1].page_width.mm) == 297 and round(sections[-1].page_height.mm) == 210
+    annex = docx.Document(str(report_docx)).tables[-1]
+    assert round(sum(c.width.mm for c in annex.rows[0].cells)) == 297 - 37 - 35  # the landscape text width

@@ -202,3 +202,23 @@ def test_cli_errors_exit_2(fazhi, tmp_path):
     code, _, err = fazhi("memo", DOC_CASE, *RULES, "--out", tmp_path / "m.json", "--owners", tmp_path / "none.yaml")
     assert code == 2 and "no such owners file" in err
     assert not (tmp_path / "m.json").exists()
+
+
+def test_macun_deadlines_follow_the_stated_rule():
+    """Every deadline is the severity's days from the evaluation date, or the ruleset's own and then says so."""
+    import datetime as dt
+    from fazhi.app.check import check
+    from fazhi.documents.memo import DEFAULT_DEADLINES, build_memo
+    on = dt.date(2021, 3, 1)
+    evaluation = check("cases/macun-2020", on=on).evaluation
+    view = build_memo(evaluation, "zh", on)
+    rules = {r.id: r for r in evaluation.catalogue.requirements}
+    for item in view.items:
+        days = (dt.date.fromisoformat(item.deadline_iso) - on).days
+        if item.deadline_note:
+            assert days == rules[item.requirement].remediation.deadline_days and "规则集规定" in item.deadline_note
+        else:
+            assert days == DEFAULT_DEADLINES[item.severity_code], item.requirement
+    assert all(t.deadline.endswith("规定）") == ("（依《" in t.deadline) for t in view.tasks)
+    assert "一般问题180日" in view.deadline_sentence and "较重问题90日" in view.deadline_sentence
+    assert [t.number for t in view.tasks][:2] == ["整改事项1", "整改事项2"]

@@ -97,7 +97,7 @@ def test_findings_sheet_reads_back_with_openpyxl(recorded):
     book = openpyxl.load_workbook(out / "summary.xlsx")
     assert book.sheetnames == ["矩阵", "全部结论", "数据质量", "豁免", "趋势", "错误"]
     sheet = book["全部结论"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
     assert [c.value for c in sheet[1]][:4] == ["地区", "上级", "年度", "id"] and sheet["A1"].font.b
     got = list(sheet.iter_rows(min_row=2, values_only=True))
     expected = [tuple(None if v == "" else v for v in (r.district, r.parent, r.period, *row))
@@ -141,7 +141,7 @@ def test_a_full_findings_sheet_goes_on_in_the_next(recorded, population, tmp_pat
     rows = []
     for name in parts:
         sheet = book[name]
-        assert sheet.max_row <= 101 and sheet.auto_filter.ref == f"A1:N{sheet.max_row}" and sheet.freeze_panes == "A2"
+        assert sheet.max_row <= 101 and sheet.auto_filter.ref == f"A1:N{sheet.max_row}" and sheet.freeze_panes == "B2"
         assert [c.value for c in sheet[1]] == [c.value for c in whole[1]]
         rows += list(sheet.iter_rows(min_row=2, values_only=True))
     assert rows == list(whole.iter_rows(min_row=2, values_only=True))
@@ -218,3 +218,25 @@ def test_after_a_worker_crash_the_files_keep_the_case_order(recorded, population
     expected = [r for r in openpyxl.load_workbook(recorded[0] / "summary.xlsx")["全部结论"].iter_rows(min_row=2, values_only=True)
                 if (r[0], r[2]) != (lost["district"], lost["period"])]
     assert rows == expected
+
+
+def test_dashboard_lists_the_worst_first_in_full_and_prints_on_a4_landscape(recorded):
+    """Issue 14: worst districts first (each keeping its rank from the best), no clipping scroll box,
+    tiles counting the latest year as the charts do, a print stylesheet, names never wrapped."""
+    out, inspection, _ = recorded
+    page = (out / "index.html").read_text(encoding="utf-8")
+    ranking = page.split('<section id="ranking">')[1].split("</section>")[0]
+    ranks = [int(n) for n in re.findall(r'<tr><td class="num">(\d+)</td><td class="name">', ranking)]
+    assert ranks == sorted(ranks, reverse=True) and len(ranks) == len(inspection.latest())
+    assert "max-height" not in page and "size: A4 landscape" in page and "display: table-header-group" in page
+    latest_gaps = sum(r.counts.get("gap", 0) for r in inspection.latest())
+    assert f"<b>{latest_gaps}</b><span>差距</span>" in page
+
+
+def test_summary_xlsx_prints_landscape_fitted_to_the_width(recorded):
+    import openpyxl
+    out, _, _ = recorded
+    sheet = openpyxl.load_workbook(out / "summary.xlsx", read_only=False).worksheets[0]
+    assert sheet.freeze_panes == "B2"  # header row and the district column stay in view
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.fitToHeight == 0 and sheet.sheet_properties.pageSetUpPr.fitToPage

@@ -86,7 +86,7 @@ def test_spreadsheet_has_matrix_findings_with_filters_and_data_quality(inspected
     book = openpyxl.load_workbook(inspected[0] / "summary.xlsx")
     assert book.sheetnames == ["矩阵", "全部结论", "数据质量", "豁免", "趋势", "错误"]
     findings = book["全部结论"]
-    assert findings.auto_filter.ref.startswith("A1:N") and findings.freeze_panes == "A2"
+    assert findings.auto_filter.ref.startswith("A1:N") and findings.freeze_panes == "B2"
     rows = list(findings.iter_rows(min_row=2, values_only=True))
     assert len({(r[0], r[2]) for r in rows}) == 13 and {r[8] for r in rows} >= {"met", "gap", "waived"}
     quality = [r for r in book["数据质量"].iter_rows(min_row=2, values_only=True)]

@@ -77,7 +77,7 @@ def test_report_separates_waivers_unverified_and_data_quality(fazhi, macun, tmp_
     assert code == 0, err
     text = out.read_text(encoding="utf-8")
     assert "## 三、豁免事项" in text and "已过期，不予豁免" in text and "| 已豁免 |" in text
-    assert "## 四、符合但未经核验" in text and "AR-SUBMIT-0301" in text.split("## 四、符合但未经核验")[1].split("##")[0]
+    assert "## 四、符合但未经核验" in text and "3月1日前向上一级党委和政府报告上一年度法治政府建设情况" in text.split("## 四、符合但未经核验")[1].split("##")[0]
     plain = tmp_path / "plain.md"
     assert fazhi("report", "cases/macun-2020", "--out", str(plain), "--date", "2021-06-01")[0] == 0
     text = plain.read_text(encoding="utf-8")

@@ -42,8 +42,12 @@ def format_for(path: str, allowed: Sequence[str]) -> str:
 
 
 def report(case: str, fmt: str = "md", rules: RuleSource | Sequence[str] | None = None, profile: str | None = None,
-           lang: str = "zh", on: dt.date | None = None, memo: str | None = None, templates: str | None = None) -> Document:
-    """The gap report: summary, 存在的问题, 需补充的材料 and an annex of every requirement.
+           lang: str = "zh", on: dt.date | None = None, memo: str | None = None, templates: str | None = None,
+           issuer: str | None = None, addressee: str | None = None) -> Document:
+    """The gap report: summary, 存在的问题, 数据质量问题, 需补充的材料; 附件1-3 the evidence, requests and verdicts.
+
+    issuer: 署名 (default: the case's submitted.by); addressee: 主送 (default: the level above, from the
+    case's parent; "" for none).
 
     fmt: md, html or docx; memo: the previous memo.json (its items marked closed, open or reopened);
     templates: a folder of Jinja templates overriding the built-in ones (md and html)."""
@@ -51,13 +55,14 @@ def report(case: str, fmt: str = "md", rules: RuleSource | Sequence[str] | None 
     _check_format(fmt, REPORT_FORMATS)
     _read_previous(memo)
     result = check(case, rules, profile, lang, on, memo)
-    view = build_report(result.evaluation, lang, on or dt.date.today(), result.progress, result.score)
+    view = build_report(result.evaluation, lang, on or dt.date.today(), result.progress, result.score,
+                        issuer=issuer, addressee=addressee)
     return _document("report", fmt, view, templates, result)
 
 
 def memo(case: str, fmt: str = "md", rules: RuleSource | Sequence[str] | None = None, profile: str | None = None,
          lang: str = "zh", on: dt.date | None = None, memo: str | None = None, templates: str | None = None,
-         deadlines: str | None = None, owners: str | None = None) -> Document:
+         deadlines: str | None = None, owners: str | None = None, issuer: str | None = None) -> Document:
     """The remediation memo: one item per gap with measure, unit, deadline and acceptance.
 
     fmt: md, html, docx or json (json is what `check --memo` and the next round read);
@@ -76,7 +81,7 @@ def memo(case: str, fmt: str = "md", rules: RuleSource | Sequence[str] | None = 
     if os.path.exists(owners_file):
         result.manifest["inputs"].append({"role": "owners", "file": portable(owners_file), "sha256": file_hash(owners_file)})
     view = build_memo(result.evaluation, lang, on or dt.date.today(), table_owners, table, result.progress,
-                      result.score.profile if result.score else None)
+                      result.score.profile if result.score else None, templates, issuer)
     if fmt == "json":
         from fazhi.documents.memo_json import dumps_memo
         from fazhi.render.output import dumps

@@ -42,12 +42,15 @@ def _deliver(doc: app.Document, out: str | None, force: bool) -> None:
 
 @click.command()
 @_common
+@click.option("--issuer", metavar="TEXT", help="署名: the issuing body [default: submitted.by in the case's facts].")
+@click.option("--addressee", metavar="TEXT",
+              help="主送: the addressee [default: 中共<parent>委、<parent>人民政府 when the case names its parent].")
 def report(case: str, rules: RuleSource, profile: str | None, lang: str, out: str | None, force: bool,
-           templates: str | None, on: Any, previous: str | None) -> None:
+           templates: str | None, on: Any, previous: str | None, issuer: str | None, addressee: str | None) -> None:
     """Write the gap report (差距报告): summary, 存在的问题, 需补充的材料 and an annex of every requirement."""
     fmt = app.format_for(out, app.REPORT_FORMATS) if out else "md"
     refuse_overwrite(out, force)
-    _deliver(app.report(case, fmt, rules, profile, lang, day(on), previous, templates), out, force)
+    _deliver(app.report(case, fmt, rules, profile, lang, day(on), previous, templates, issuer, addressee), out, force)
 
 
 @click.command()
@@ -57,9 +60,12 @@ def report(case: str, rules: RuleSource, profile: str | None, lang: str, out: st
                    "a severity named here overrides the rulesets' own deadlines.")
 @click.option("--owners", "owners_file", type=click.Path(), metavar="FILE",
               help="Owner roles and domains → units [default: owners.yaml beside the case's facts].")
+@click.option("--issuer", metavar="TEXT", help="署名: the issuing body [default: submitted.by in the case's facts].")
 def memo(case: str, rules: RuleSource, profile: str | None, lang: str, out: str | None, force: bool,
-         templates: str | None, on: Any, previous: str | None, deadlines: str | None, owners_file: str | None) -> None:
+         templates: str | None, on: Any, previous: str | None, deadlines: str | None, owners_file: str | None,
+         issuer: str | None) -> None:
     """Write the remediation memo (整改方案): one item per gap with measure, unit, deadline and acceptance."""
     fmt = app.format_for(out, app.MEMO_FORMATS) if out else "md"
     refuse_overwrite(out, force)
-    _deliver(app.memo(case, fmt, rules, profile, lang, day(on), previous, templates, deadlines, owners_file), out, force)
+    _deliver(app.memo(case, fmt, rules, profile, lang, day(on), previous, templates, deadlines, owners_file,
+                      issuer), out, force)

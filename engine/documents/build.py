@@ -8,6 +8,7 @@ question an insufficient_facts requirement needs answered. The annex lists every
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -20,13 +21,15 @@ from fazhi.documents import labels as L
 from fazhi.documents.common import (Group, basis_lines, count_sentence, domain_titles, fact_lines, gap_groups_by_domain,
                      groups, header, progress_view, sections)
 from fazhi.documents import tier_views
+from fazhi.documents.plain import choice_free
 from fazhi.documents.memo_json import Progress, fingerprint
 from fazhi.documents.model import (AnnexRow, DomainProblems, DomainSummary, FactLine, InfoRequest, InfoRow, ProblemPoint, Question,
-                    RecordLine, ReportView, Summary)
+                    RecordLine, RequestRow, ReportView, Summary)
 
 
 def build_report(evaluation: Evaluation, lang: str, evaluated_on: dt.date, progress: Progress | None = None,
-                 score: Score | None = None, tiers: bool | None = None) -> ReportView:
+                 score: Score | None = None, tiers: bool | None = None, issuer: str | None = None,
+                 addressee: str | None = None) -> ReportView:
     """`score` is the engine's scoring.Score when the evaluation ran under a profile (`--profile`).
 
     `tiers`: separate the requirements met on unverified facts from those proven (default: when an
@@ -43,7 +46,7 @@ def build_report(evaluation: Evaluation, lang: str, evaluated_on: dt.date, progr
         lang=lang,
         header=header(evaluation, lang, "report_title", evaluated_on, score.profile if score else None, extra),
         sections=sections(lang, keys),
-        summary=summary(evaluation, lang, score),
+        summary=_with_counts(summary(evaluation, lang, score), evaluation, lang),
         problems=problems(evaluation, lang, progress),
         requests=requests(evaluation, lang),
         annex=annex(evaluation, lang),
@@ -52,7 +55,36 @@ def build_report(evaluation: Evaluation, lang: str, evaluated_on: dt.date, progr
         unverified=tier_views.unverified_rows(evaluation, lang) if tiers else (),
         data_quality=tier_views.data_quality_rows(evaluation, lang),
         show_unverified=tiers,
+        request_rows=request_rows(evaluation, lang),
+        rfi_summary=rfi_summary(evaluation, lang),
+        counts_sentence=counts_sentence(evaluation, lang),
+        issuer=issuer_of(evaluation, issuer),
+        addressee=addressee_of(evaluation, lang, addressee),
+        annexes=tuple(L.label(lang, k) for k in ("annex_details", "annex_requests", "annex_verdicts")),
     )
+
+
+def _with_counts(s: Summary, evaluation: Evaluation, lang: str) -> Summary:
+    """The body says once how requirements and findings relate, so its counts and `check`'s agree."""
+    return replace(s, notes=s.notes + (counts_sentence(evaluation, lang),))
+
+
+def issuer_of(evaluation: Evaluation, issuer: str | None) -> str:
+    """署名: --issuer, else the case's submitted.by, else nothing (the date alone closes the document)."""
+    return (issuer or evaluation.case.submitted_by or "").strip()
+
+
+def addressee_of(evaluation: Evaluation, lang: str, addressee: str | None) -> str:
+    """主送: --addressee, else the party committee and government of the level above when the case names it."""
+    if addressee is not None:
+        return addressee.strip()
+    parent = evaluation.case.district.parent
+    return L.label(lang, "addressee_default", parent=parent) if parent else ""
+
+
+def counts_sentence(evaluation: Evaluation, lang: str) -> str:
+    """One vocabulary for counts: requirements (one verdict each) and findings (one per record checked)."""
+    return L.label(lang, "counts_sentence", requirements=len(groups(evaluation)), findings=len(evaluation.findings))
 
 
 # --- summary -----------------------------------------------------------------------------------
@@ -210,6 +242,90 @@ def _questions(evaluation: Evaluation, g: Group, lang: str) -> tuple[Question, .
     return tuple(dict.fromkeys(questions))
 
 
+def request_rows(evaluation: Evaluation, lang: str) -> tuple[RequestRow, ...]:
+    """附件2: each missing fact asked once, whichever requirements need it. Facts of one topic (the key
+    without its last part: legal_advisers.drafting.*) share a row, numbered (1)(2)…; a records fact is one
+    row asking for the list with its fields named once; records already listed but missing fields are one
+    row per records fact, the records named."""
+    catalogue, case = evaluation.catalogue, evaluation.case
+    sep = "、" if lang == "zh" else ", "
+    rows: dict[str, dict] = {}  # topic → {"questions": [...], "fields": [...], "codes": [...], "records": [...]}
+
+    def row(topic: str, header: str = "") -> dict:
+        return rows.setdefault(topic, {"header": header, "questions": [], "fields": [], "codes": [], "records": []})
+
+    def add(items: list, value: str) -> None:
+        if value not in items:
+            items.append(value)
+
+    for g in groups(evaluation):
+        if g.verdict is not Verdict.INSUFFICIENT:
+            continue
+        g = g.only(Verdict.INSUFFICIENT)
+        rid = g.requirement.id
+        found = False
+        for key in g.requirement.facts_read:
+            spec = catalogue.facts.get(key)
+            if spec is None or key in case.facts:
+                continue
+            found = True
+            if spec.fields:
+                r = row(key, L.label(lang, "records_question", label=_plain_label(spec.label.get(lang), lang)))
+                for f in spec.fields:
+                    add(r["fields"], choice_free(f.label.get(lang), lang))
+            else:
+                r = row(key.rsplit(".", 1)[0] + ".*")
+                add(r["questions"], choice_free(spec.question.get(lang), lang))
+            add(r["codes"], rid)
+        records_key = g.requirement.for_each or ""
+        records_spec = catalogue.facts.get(records_key)
+        for f in g.findings:
+            for u in f.facts:
+                if f.record and u.value is None and f"[{f.record}]" in u.key and records_spec is not None:
+                    found = True
+                    r = row(records_key + "[]")
+                    add(r["fields"], choice_free(u.label.get(lang), lang))
+                    add(r["records"], f.record)
+                    add(r["codes"], rid)
+        if not found:  # decided by nothing missing (a total of 0, say): say what the engine said
+            add(row(rid + "#")["questions"], L.sentence(lang, g.findings[0].message.get(lang)))
+            add(row(rid + "#")["codes"], rid)
+    result = []
+    for topic, r in rows.items():
+        if topic.endswith("[]"):
+            spec = catalogue.facts[topic[:-2]]
+            question = L.label(lang, "records_fill_question", label=_plain_label(spec.label.get(lang), lang),
+                               records=sep.join(r["records"]))
+        elif r["header"]:
+            question = r["header"]
+        elif len(r["questions"]) == 1:
+            question = r["questions"][0]
+        else:
+            question = "\n".join(f"（{i}）{q}" if lang == "zh" else f"({i}) {q}" for i, q in enumerate(r["questions"], 1))
+        result.append(RequestRow(len(result) + 1, question, sep.join(r["fields"]), sep.join(r["codes"])))
+    return tuple(result)
+
+
+def _plain_label(text: str, lang: str) -> str:
+    """本年度制定的行政规范性文件 → 制定的行政规范性文件 after "请列出本年度" (no doubled words)."""
+    return text[3:] if lang == "zh" and text.startswith("本年度") else text
+
+
+def rfi_summary(evaluation: Evaluation, lang: str) -> str:
+    """The body's 需补充的材料: how many requirements lack facts, by domain, and where the list is."""
+    titles = domain_titles(evaluation.catalogue)
+    per_domain: dict[str, int] = {}
+    for g in groups(evaluation):
+        if g.verdict is Verdict.INSUFFICIENT:
+            per_domain[g.requirement.domain] = per_domain.get(g.requirement.domain, 0) + 1
+    if not per_domain:
+        return L.label(lang, "no_rfi")
+    domains = ("、" if lang == "zh" else ", ").join(
+        L.label(lang, "rfi_domain_entry", title=titles[d].get(lang), count=n) for d, n in per_domain.items())
+    return L.label(lang, "rfi_summary", count=sum(per_domain.values()), domains=domains,
+                   rows=len(request_rows(evaluation, lang)))
+
+
 # --- annex -------------------------------------------------------------------------------------
 
 def annex(evaluation: Evaluation, lang: str) -> tuple[AnnexRow, ...]:
@@ -252,7 +368,7 @@ def _short_basis(catalogue: Catalogue, f: Finding, lang: str) -> str:
         source = catalogue.sources.get(c.source)
         name = L.label(lang, "book", text=source.title.get(lang)) if source else c.source
         parts.append(f"{name}{' ' if lang == 'en' else ''}{c.article}")
-    return L.label(lang, "sep").join(parts)
+    return L.label(lang, "sep").join(dict.fromkeys(parts))  # 第十六条第三款 cited twice is one basis
 
 
 __all__ = ["build_report", "summary", "problems", "requests", "annex"]

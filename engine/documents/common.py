@@ -116,7 +116,7 @@ def basis_lines(catalogue: Catalogue, finding: Finding, lang: str) -> tuple[str,
             name += f"{L.label(lang, 'open_paren')}{source.doc_number}{L.label(lang, 'close_paren')}"
         article = f" {c.article}" if lang == "en" else c.article
         lines.append(f"{name}{article}{L.label(lang, 'colon')}{L.label(lang, 'quote', text=c.quote)}{L.confidence_mark(lang, c.confidence)}")
-    return tuple(lines)
+    return tuple(dict.fromkeys(lines))  # a citation repeated by the rules is read once
 
 
 def count_sentence(catalogue: Catalogue, group: Group, lang: str) -> str:

@@ -42,39 +42,55 @@ def report_docx(view: ReportView) -> bytes:
         for p in group.points:
             note = f"{L['open_paren']}{p.progress_note}{L['close_paren']}" if p.progress_note else ""
             g.para(p.sentence + note, lead=p.ordinal)
-            g.para(f"{L['requirement']}{L['colon']}{p.requirement} {p.title}{L['open_paren']}{p.severity}{L['close_paren']}")
-            g.para(f"{L['expected']}{L['colon']}{p.expected}")
-            if p.facts:
-                g.para(L["actual"] + L["colon"])
-                for f in p.facts:
-                    evidence = f"{L['open_paren']}{L['evidence']}{L['colon']}{f.evidence}{L['close_paren']}" if f.evidence else ""
-                    g.para(f"{f.label}{L['colon']}{f.value}{evidence}", style="Fazhi Detail")
-            for b in p.basis:
-                g.para(f"{L['basis']}{L['colon']}{b}", style="Fazhi Detail")
-            if p.records:
-                g.para(L["records"] + L["colon"])
-                g.table([L["record"], L["situation"], L["evidence"]],
-                        [(r.record, "\n".join([r.sentence] + [f"{f.label}{L['colon']}{f.value}" for f in r.facts]),
-                          r.evidence or "—") for r in p.records], (22, 90, 44))
+    if view.problems:
+        g.para(L["details_ref"])
     _inspection_sections(g, view, L)
     g.heading(view.sections["rfi"].heading)
-    if view.requests:
-        g.para(L["rfi_intro"])
-        g.table([L["number"], L["requirement"], L["question"], L["attach"]],
-                [(req.number if i == 0 else "", f"{req.requirement} {req.title}{req.mark}" if i == 0 else "", q.question, q.attach or "—")
-                 for req in view.requests for i, q in enumerate(req.questions)], (12, 40, 56, 48))
-    else:
-        g.para(L["no_rfi"])
+    g.para(view.rfi_summary)
     if view.progress is not None:
         g.heading(view.sections["progress"].heading)
         g.progress(view.progress, L)
+    if view.problems or view.request_rows:
+        for i, t in enumerate(view.annexes, start=1):
+            g.para(f"{i}.{t}", lead=L["annex_list"] if i == 1 else "")
+    if view.issuer:
+        g.right(view.issuer)
     g.date(view.header.evaluated_on)
-    g.page_break()
-    g.heading(L["annex"])
+    if view.problems:
+        g.annex_section(L["annex_label"].format(number=1), view.annexes[0])
+        for group in view.problems:
+            g.heading(group.heading, level=2)
+            for p in group.points:
+                g.para(f"{p.title}{L['open_paren']}{p.severity}{L['close_paren']}", lead=p.ordinal)
+                g.para(f"{L['expected']}{L['colon']}{p.expected}", style="Fazhi Detail")
+                if p.facts:
+                    g.para(L["actual"] + L["colon"], style="Fazhi Detail")
+                    for f in p.facts:
+                        evidence = f"{L['open_paren']}{L['evidence']}{L['colon']}{f.evidence}{L['close_paren']}" if f.evidence else ""
+                        g.para(f"{f.label}{L['colon']}{f.value}{evidence}", style="Fazhi Detail")
+                for b in p.basis:
+                    g.para(f"{L['basis']}{L['colon']}{b}", style="Fazhi Detail")
+                if p.records:
+                    g.para(L["records"] + L["colon"], style="Fazhi Detail")
+                    g.table([L["record"], L["situation"], L["evidence"]],
+                            [(_unbroken(r.record), "\n".join([r.sentence] + [f"{f.label}{L['colon']}{f.value}" for f in r.facts]),
+                              r.evidence or "—") for r in p.records], (28, 80, 48), small=True)
+    if view.request_rows:
+        g.annex_section(L["annex_label"].format(number=2), view.annexes[1], landscape=True)
+        g.table([L["number"], L["question_attach"], L["fields"], L["for_requirements"]],
+                [(str(r.number), r.question, r.fields or "—", _unbroken(r.requirements)) for r in view.request_rows],
+                (10, 90, 85, 40), small=True)
+    g.annex_section(L["annex_label"].format(number=3), view.annexes[2], landscape=True)
+    g.para(view.counts_sentence, style="Fazhi Table")
     g.table([L["id"], L["requirement"], L["domain"], L["severity"], L["verdict"], L["note"], L["basis"]],
-            [(a.requirement, a.title + a.mark, a.domain, a.severity, a.verdict, a.note, a.basis) for a in view.annex],
-            (24, 28, 18, 12, 16, 36, 28), small=True)
+            [(_unbroken(a.requirement), a.title + a.mark, a.domain, a.severity, a.verdict, a.note, a.basis) for a in view.annex],
+            (34, 40, 24, 12, 18, 57, 40), small=True)
     return g.save(view.header.title, dt.date.fromisoformat(view.header.evaluated_on_iso))
+
+
+def _unbroken(code: str) -> str:
+    """AR-SUBMIT-0301 with non-breaking hyphens (U+2011): Word and LibreOffice never break it inside."""
+    return code.replace("-", "\u2011")
 
 
 def _inspection_sections(g: GovDocument, view: ReportView, L: dict[str, str]) -> None:
@@ -83,23 +99,23 @@ def _inspection_sections(g: GovDocument, view: ReportView, L: dict[str, str]) ->
         g.heading(view.sections["waivers"].heading)
         g.para(L["waivers_intro"])
         g.table([L["requirement"], L["justification"], L["requested_by"], L["approved_by"], L["expires"], L["status"]],
-                [(f"{w.requirement}{' ' + w.record if w.record else ''} {w.title}", w.justification, w.requested_by,
+                [(w.title + (f"{L['open_paren']}{w.record}{L['close_paren']}" if w.record else ""), w.justification, w.requested_by,
                   w.approved_by, w.expires, w.status) for w in view.waivers], (40, 40, 22, 22, 20, 16), small=True)
     if "unverified" in view.sections:
         g.heading(view.sections["unverified"].heading)
         if view.unverified:
             g.para(L["unverified_intro"])
             g.table([L["requirement"], L["tier"], L["actual"]],
-                    [(f"{u.requirement} {u.title}", u.tier, "\n".join(f"{f.label}{L['colon']}{f.value}" for f in u.facts))
+                    [(u.title, u.tier, "\n".join(f"{f.label}{L['colon']}{f.value}" for f in u.facts))
                      for u in view.unverified], (56, 20, 80), small=True)
         else:
             g.para(L["no_unverified"])
     if "data_quality" in view.sections:
         g.heading(view.sections["data_quality"].heading)
         g.para(L["data_quality_intro"])
-        g.table([L["check"], L["situation"], L["location"]],
-                [(q.check + (f" {q.record}" if q.record else ""), q.message, q.location) for q in view.data_quality],
-                (44, 76, 36), small=True)
+        g.table([L["number"], L["situation"], L["location"]],
+                [(str(i), (f"{q.record}{L['colon']}" if q.record else "") + q.message, q.location)
+                 for i, q in enumerate(view.data_quality, start=1)], (12, 108, 36), small=True)
 
 
 def memo_docx(view: MemoView) -> bytes:
@@ -107,19 +123,29 @@ def memo_docx(view: MemoView) -> bytes:
     g = GovDocument(view.lang)
     g.title(view.header.title)
     g.info(view.header)
-    g.heading(view.sections["tasks"].heading)
-    if view.items:
-        g.table([L["number"], L["problem"], L["measure"], L["owner"], L["deadline"], L["acceptance"], L["status"]],
-                [(str(i.number), f"{i.problem}\n{i.requirement}{' ' + i.record if i.record else ''}{L['sep']}{L['id']} {i.id}",
-                  i.measure, i.owner, i.deadline, i.acceptance, i.status) for i in view.items],
-                (8, 38, 30, 18, 22, 26, 14), small=True)
-    else:
-        g.para(L["no_tasks"])
-    g.heading(view.sections["deadlines"].heading)
-    g.para(view.deadline_sentence)
+    for b in view.blocks:
+        if b.kind == "heading1":
+            g.heading(b.text)
+        elif b.kind == "heading2":
+            g.heading(b.text, level=2)
+        elif b.kind == "paragraph":
+            g.para(b.text)
+        else:
+            g.para(view.deadline_sentence)
+            if view.tasks:
+                g.landscape(True)  # the task table needs the width: its own landscape section
+                g.table([L["number"], L["problem"], L["records"], L["measure"], L["owner"], L["deadline"], L["acceptance"], L["status"]],
+                        [(t.number, f"{t.problem}{L['open_paren']}{t.severity}{L['close_paren']}", _unbroken(t.records) or "—",
+                          t.measure, t.owner, t.deadline, t.acceptance, t.status) for t in view.tasks],
+                        (18, 44, 18, 42, 20, 24, 40, 14), small=True)
+                g.landscape(False)
+            else:
+                g.para(L["no_tasks"])
     if view.progress is not None:
         g.heading(view.sections["progress"].heading)
         g.progress(view.progress, L)
+    if view.issuer:
+        g.right(view.issuer)
     g.date(view.header.evaluated_on)
     return g.save(view.header.title, dt.date.fromisoformat(view.header.evaluated_on_iso))
 

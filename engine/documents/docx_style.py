@@ -39,6 +39,7 @@ class GovDocument:
 
     def __init__(self, lang: str):
         self.lang = lang
+        self.text_width_mm: float = TEXT_WIDTH_MM  # a landscape section widens it
         self.doc = Document()
         self._style_ids: dict[str, str] = {}
         self._body_end = self.doc.element.body.sectPr  # blocks go before the section properties, which close the body
@@ -164,6 +165,37 @@ class GovDocument:
         for element in list(fragment):
             self._body_end.addprevious(element)
 
+    def annex_section(self, label: str, title: str, landscape: bool = False) -> None:
+        """An annex on a new page (GB/T 9704: "附件1" top left in 黑体, its title centred); a wide table gets
+        a landscape section so its columns need not break IDs or run text vertically."""
+        self.landscape(landscape)
+        p = self.doc.add_paragraph()
+        p.paragraph_format.first_line_indent = Pt(0)
+        run = p.add_run(label)
+        run.font.name = HEI
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEI)
+        self.title(title)
+
+    def landscape(self, landscape: bool) -> None:
+        """A new section on a new page, landscape (text width 225 mm) or back to portrait (156 mm)."""
+        from docx.enum.section import WD_ORIENT, WD_SECTION
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = Mm(297), Mm(210)
+            section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(28), Mm(26), Mm(37), Mm(35)
+            self.text_width_mm = 297 - 37 - 35
+        else:
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = Mm(210), Mm(297)
+            section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+            self.text_width_mm = TEXT_WIDTH_MM
+
+    def right(self, text: str) -> None:
+        """署名: right-aligned above the date."""
+        p = self.doc.add_paragraph(text, style="Fazhi Date")
+        p.paragraph_format.space_before = Pt(0)
+
     def page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -186,9 +218,9 @@ class GovDocument:
 
     def progress(self, progress: ProgressView, L: dict[str, str]) -> None:
         self.para(progress.sentence)
-        self.table([L["number"], L["id"], L["problem"], L["previous_status"], L["current_status"]],
-                   [(str(r.number), r.id, f"{r.requirement}{' ' + r.record if r.record else ''}{L['colon']}{r.problem}",
-                     r.previous_status or "—", r.status) for r in progress.rows], (10, 28, 82, 18, 18), small=True)
+        self.table([L["number"], L["problem"], L["previous_status"], L["current_status"]],
+                   [(str(r.number), (f"{r.record}{L['colon']}" if r.record else "") + r.problem,
+                     r.previous_status or "—", r.status) for r in progress.rows], (10, 110, 18, 18), small=True)
 
     # --- output --------------------------------------------------------------------------------
 
@@ -214,7 +246,7 @@ class TableWriter:
 
     def __init__(self, document: GovDocument, widths_mm: Sequence[float], small: bool = False):
         self.document = document
-        scale = TEXT_WIDTH_MM / sum(widths_mm)
+        scale = document.text_width_mm / sum(widths_mm)  # a landscape section is wider
         self.widths = [Mm(w * scale).twips for w in widths_mm]
         self.style = document.style_id("Fazhi Table Small" if small else "Fazhi Table")
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in self.widths)

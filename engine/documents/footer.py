@@ -13,14 +13,22 @@ from typing import Any
 from fazhi.render.safe_text import markdown_text
 
 
+ROLES = {"zh": {"facts": "事实", "sources": "依据来源", "profile": "评分方案", "owners": "责任单位", "memo": "上期整改方案",
+                "verifications": "核验记录", "waivers": "豁免"},
+         "en": {}}
+
+
 def manifest_line(manifest: dict[str, Any], lang: str) -> str:
-    rulesets = ", ".join(f"{r['id']} {r['version']} ({r['sha256'][7:19]})" for r in manifest["rulesets"])
-    inputs = ", ".join(f"{i['role']} {i['file']} ({i['sha256'][7:19]})" for i in manifest["inputs"])
+    """The colophon (生成信息): version, date, a short digest of every ruleset and input. In Chinese it names
+    no file and no ruleset ID (identifiers in prose); the findings JSON's manifest keeps them for `verify`."""
     if lang == "en":
+        rulesets = ", ".join(f"{r['id']} {r['version']} ({r['sha256'][7:19]})" for r in manifest["rulesets"])
+        inputs = ", ".join(f"{i['role']} {i['file']} ({i['sha256'][7:19]})" for i in manifest["inputs"])
         return (f"Fazhi {manifest['fazhi_version']}, evaluated {manifest['evaluated_on']}. "
                 f"Rulesets: {rulesets}. Inputs: {inputs}.")
-    return (f"Fazhi {manifest['fazhi_version']}，评估日期{manifest['evaluated_on']}。"
-            f"规则集：{rulesets}。输入：{inputs}。")
+    rulesets = "、".join(f"{r['version']}版 {r['sha256'][7:19]}" for r in manifest["rulesets"])
+    inputs = "、".join(f"{ROLES['zh'].get(i['role'], '输入')} {i['sha256'][7:19]}" for i in manifest["inputs"])
+    return f"生成信息：版本{manifest['fazhi_version']}；评估日期{manifest['evaluated_on']}；规则集摘要：{rulesets}；输入摘要：{inputs}。"
 
 
 def with_footer(content: str | bytes, fmt: str, manifest: dict[str, Any], lang: str) -> str | bytes:

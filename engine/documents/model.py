@@ -105,6 +105,16 @@ class InfoRequest:
 
 
 @dataclass(frozen=True)
+class RequestRow:
+    """One row of 附件2: one question per fact (a records fact asked once, its fields listed once)."""
+
+    number: int
+    question: str
+    fields: str  # the fields to fill in for a records fact, "、"-joined; "" for a single fact
+    requirements: str  # the requirement codes the answer serves (an annex column: codes allowed here)
+
+
+@dataclass(frozen=True)
 class AnnexRow:
     requirement: str
     title: str
@@ -190,6 +200,12 @@ class ReportView:
     unverified: tuple[UnverifiedRow, ...] = ()
     data_quality: tuple[DataQualityRow, ...] = ()
     show_unverified: bool = False  # the section appears (even empty) when the report separates tiers
+    request_rows: tuple[RequestRow, ...] = ()  # 附件2
+    rfi_summary: str = ""  # the body's 需补充的材料: one paragraph pointing to 附件2
+    counts_sentence: str = ""  # requirements vs findings, said once
+    issuer: str = ""  # 署名: the case's submitted.by or --issuer
+    addressee: str = ""  # 主送: --addressee, or the level above
+    annexes: tuple[str, ...] = ()  # 附件说明: the annex titles in order
 
 
 @dataclass(frozen=True)
@@ -213,6 +229,30 @@ class MemoItem:
     acceptance: str
     status: str  # label
     status_code: str  # open | reopened | closed | unverified
+    deadline_note: str = ""  # （依《……》规则集规定） when the requirement's own deadline replaces the severity's
+
+
+@dataclass(frozen=True)
+class MemoTask:
+    """A row of the task table: one per requirement (its records listed), numbered 整改事项1…"""
+
+    number: str  # 整改事项1
+    problem: str
+    records: str  # the records concerned, "、"-joined; "" for a requirement checked once
+    severity: str
+    measure: str
+    owner: str
+    deadline: str  # as read, with its note
+    acceptance: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of the editable fixed text: heading1, heading2, paragraph, or tasks (where the table goes)."""
+
+    kind: str
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -224,3 +264,6 @@ class MemoView:
     deadline_sentence: str
     deadlines: Mapping[str, int]
     progress: ProgressView | None
+    tasks: tuple[MemoTask, ...] = ()
+    blocks: tuple[Block, ...] = ()  # the fixed sections around the task table
+    issuer: str = ""

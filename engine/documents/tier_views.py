@@ -38,5 +38,14 @@ def unverified_rows(evaluation: Evaluation, lang: str) -> tuple[UnverifiedRow, .
 
 def data_quality_rows(evaluation: Evaluation, lang: str) -> tuple[DataQualityRow, ...]:
     return tuple(DataQualityRow(q.check, q.record or "", L.sentence(lang, q.message.get(lang)), q.expected.get(lang),
-                                q.actual.get(lang), str(q.location) if q.location else "")
+                                q.actual.get(lang), _where(q.location, lang))
                  for q in evaluation.data_quality)
+
+
+def _where(location, lang: str) -> str:
+    """事实文件第162行: a reader finds the line without reading a path (file names are identifiers in prose)."""
+    if location is None:
+        return ""
+    if location.line is None:
+        return L.label(lang, "facts_file")
+    return L.label(lang, "facts_line", line=location.line)

@@ -20,7 +20,7 @@ LABELS = {
     "zh": {"title": "法治政府建设督察汇总", "evaluated_on": "评估日期", "profile": "评分方案", "no_profile": "未使用（按符合率排序）",
            "cases": "案卷", "districts": "地区", "errors": "出错案卷", "gaps": "差距", "insufficient": "事实不足",
            "waived": "已豁免", "dq": "数据质量问题", "unverified": "符合但未核验", "verified": "核验支撑",
-           "by_domain": "各领域差距（各地区最新年度）", "ranking": "地区排名", "heatmap": "地区×领域符合率热力图",
+           "by_domain": "各领域差距（各地区最新年度）", "ranking": "地区排名（由差到好，各地区最新年度）", "heatmap": "地区×领域符合率热力图",
            "heat_note": "颜色为符合率（红0%→绿100%，灰为无计分要求），数字为差距项数；悬停查看详情。",
            "rank": "名次", "district": "地区", "period": "年度", "score": "得分", "share": "符合率",
            "share_w": "不计豁免", "documents": "文书", "report": "差距报告", "memo": "整改方案", "trends": "历年趋势",
@@ -29,12 +29,12 @@ LABELS = {
            "check": "核验项", "message": "说明", "location": "位置", "more": "另有{n}条，见 summary.xlsx。",
            "waivers": "豁免", "requirement": "要求", "status": "状态", "expires": "有效期至", "approved_by": "批准人",
            "error_list": "出错的案卷", "verified_note": "核验支撑＝判定为符合或差距的要求中，所依事实均经督察核验的比例。",
-           "none": "无"},
+           "none": "无", "colon": "："},
     "en": {"title": "Law-based government inspection", "evaluated_on": "Evaluated on", "profile": "Profile",
            "no_profile": "none (ranked by share met)", "cases": "cases", "districts": "districts", "errors": "cases with errors",
            "gaps": "gaps", "insufficient": "insufficient facts", "waived": "waived", "dq": "data-quality findings",
            "unverified": "met, unverified", "verified": "verified",
-           "by_domain": "Gaps by domain (each district's latest year)", "ranking": "District ranking",
+           "by_domain": "Gaps by domain (each district's latest year)", "ranking": "District ranking (worst first, latest year)",
            "heatmap": "Share met, district × domain",
            "heat_note": "Colour is the share met (red 0% → green 100%; grey: nothing scored); the figure is the number of gaps. Hover for details.",
            "rank": "#", "district": "district", "period": "year", "score": "points", "share": "share met",
@@ -45,7 +45,7 @@ LABELS = {
            "more": "{n} more in summary.xlsx.", "waivers": "Waivers", "requirement": "requirement", "status": "status",
            "expires": "expires", "approved_by": "approved by", "error_list": "Cases that failed",
            "verified_note": "Verified = the share of requirements met or in gap whose facts an inspector has all verified.",
-           "none": "none"},
+           "none": "none", "colon": ": "},
 }
 VERDICT_LABELS = {"zh": {"met": "符合", "gap": "差距", "insufficient_facts": "事实不足", "waived": "已豁免", "not_applicable": "不适用"},
                   "en": {"met": "met", "gap": "gap", "insufficient_facts": "insufficient facts", "waived": "waived",
@@ -58,8 +58,12 @@ def render_dashboard(inspection: Inspection, templates: str | None = None) -> st
     L = LABELS[lang]
     latest = inspection.latest()
     latest_ids = {id(r) for r in latest}
+    # worst first (the districts an inspector must look at), each keeping its rank from the best
     ranked = [r for r in inspection.ranking() if id(r) in latest_ids]
+    ranks = {id(r): i for i, r in enumerate(ranked, start=1)}
+    ranked.reverse()
     totals = inspection.totals()
+    latest_counts = {v: sum(r.counts.get(v, 0) for r in latest) for v in VERDICTS}
     by_domain = {d: {v: 0 for v in VERDICTS} for d in inspection.domains}
     for r in latest:
         for d, counts in r.by_domain.items():
@@ -75,15 +79,19 @@ def render_dashboard(inspection: Inspection, templates: str | None = None) -> st
         "profile": f"{inspection.profile.title.get(lang)} ({inspection.profile.id} {inspection.profile.version})"
                    if inspection.profile else L["no_profile"],
         "scored": inspection.profile is not None,
-        "kpis": [(L["cases"], totals["cases"]), (L["districts"], totals["districts"]), (L["gaps"], totals["counts"]["gap"]),
-                 (L["insufficient"], totals["counts"]["insufficient_facts"]), (L["waived"], totals["counts"]["waived"]),
-                 (L["dq"], totals["data_quality"]), (L["unverified"], totals["met_unverified"]), (L["errors"], totals["errors"])],
+        # the tiles count each district's latest year, as the charts and the ranking do
+        "kpis": [(L["cases"], totals["cases"]), (L["districts"], totals["districts"]), (L["gaps"], latest_counts["gap"]),
+                 (L["insufficient"], latest_counts["insufficient_facts"]), (L["waived"], latest_counts["waived"]),
+                 (L["dq"], sum(len(r.data_quality) for r in latest)),
+                 (L["unverified"], sum(r.tiers.get("met_unverified", 0) for r in latest)), (L["errors"], totals["errors"])],
         "domain_chart": stacked_bars(domain_rows, ["gap", "insufficient_facts", "waived", "met"], VERDICT_LABELS[lang]),
-        "ranking": [_rank_row(i, r, trends.get(r.key)) for i, r in enumerate(ranked, start=1)],
+        "ranking": [_rank_row(ranks[id(r)], r, trends.get(r.key)) for r in ranked],
         "heatmap": heatmap([(f"{r.label} {r.period}", _shares(r, inspection.domains),
                              [r.by_domain.get(d, {}).get("gap", 0) for d in inspection.domains]) for r in ranked],
                            [titles[d] for d in inspection.domains]),
-        "trends": [_trend_row(t, L) for t in inspection.trends],
+        # most worsened first: the rise in gaps from the first year to the last
+        "trends": [_trend_row(t, L) for t in sorted(inspection.trends, key=lambda t: (t["years"][0]["gap"] - t["years"][-1]["gap"],
+                                                                                      t["parent"] or "", t["district"]))],
         "quality": [(r, q) for r in latest for q in r.data_quality][:MAX_LISTED],
         "quality_more": _more(L, sum(len(r.data_quality) for r in latest) - MAX_LISTED),
         "waivers": [(r, w) for r in inspection.ok for w in r.waivers],

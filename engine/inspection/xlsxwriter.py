@@ -138,8 +138,10 @@ class SheetStream:
         self._number += 1
         self._out = self.book._part(self.name, self._number)
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(self.widths or [], 1))
-        self._out.write((f'{_HEAD}<worksheet {_NS}><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" '
-                         'topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+        # the header row and the first column (the district) stay in view; printed landscape, fitted to the width
+        self._out.write((f'{_HEAD}<worksheet {_NS}><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+                         '<sheetViews><sheetView workbookViewId="0"><pane xSplit="1" ySplit="1" '
+                         'topLeftCell="B2" activePane="bottomRight" state="frozen"/></sheetView></sheetViews>'
                          + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>"
                          + cells.row(self.header, style=' s="1"')).encode("utf-8"))
         self._rows = 0
@@ -147,7 +149,10 @@ class SheetStream:
     def _end(self) -> None:
         assert self._out is not None
         last = _column(len(self.header))
-        self._out.write(f'</sheetData><autoFilter ref="A1:{last}{self._rows + 1}"/></worksheet>'.encode("utf-8"))
+        self._out.write((f'</sheetData><autoFilter ref="A1:{last}{self._rows + 1}"/>'
+                         '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
+                         '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                         '</worksheet>').encode("utf-8"))
         self._out.close()
         self._out = None
 
