@@ -45,6 +45,7 @@ ZH: dict[str, dict[str, str]] = {
              "--owners": "责任角色与领域对应的单位［默认：事实文件旁的 owners.yaml］。",
              "--issuer": "署名（发文机关）［默认：事实文件 submitted.by］。"},
     "questionnaire": {"": "为所选要求需要的事实生成问卷。",
+                      "--departments": "部门清单（YAML：id、name、kind）：--out 即为文件夹，内含区级汇总工作簿和每个部门的工作簿。",
                       "--out": "q.xlsx（工作簿）或 q.yaml（带注释的事实文件）。",
                       "--district": "填入区县名称。", "--period": "填入评估年度。",
                       "--departments": "部门列表（YAML，每项含id、name、kind）：--out 即为文件夹，内含区级汇总工作簿和每个部门各一个工作簿。"},

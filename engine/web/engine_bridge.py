@@ -12,7 +12,7 @@ import hashlib
 import tempfile
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -196,7 +196,7 @@ def validate_fact(key: str, raw: Any, evidence: dict[str, str] | None,
         prefix = f"{base}{key}."
         mine = [p for p in exc.problems if (p.field or "").startswith(prefix) or p.field == f"{base}{key}"
                 or (p.field or "").startswith(f"{base}{key}[")]
-        return None, [Problem(p.location, p.message, (p.field or "")[len(prefix):] or body, p.suggestion) for p in mine]
+        return None, [replace(p, field=(p.field or "")[len(prefix):] or body) for p in mine]  # both languages kept
     fact = case.departments[0].facts.get(key) if department else case.facts.get(key)
     return (encode_fact(spec, fact, "form" if department else None) if fact is not None else None), []
 
