@@ -40,8 +40,10 @@ class Problem:
         # A message may quote the input; whatever quotes it, a problem never carries a whole file
         # (a facts.yaml linked to /etc/passwd) nor a control character that reaches a terminal.
         object.__setattr__(self, "message", bounded(self.message))
-        if self.zh is not None:
-            object.__setattr__(self, "zh", bounded(self.zh))
+        for name in ("zh", "suggestion", "suggestion_zh", "field", "field_zh"):  # "did you mean 'x'?" quotes the input too
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, bounded(value))
 
     def __str__(self) -> str:
         return self.render("en")

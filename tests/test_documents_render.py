@@ -95,6 +95,8 @@ def test_outputs_are_never_overwritten_silently(fazhi, tmp_path):
 @pytest.mark.parametrize("command, name", [("report", "r.pdf"), ("report", "r.json"), ("memo", "m.txt")])
 def test_the_format_follows_the_extension(fazhi, tmp_path, command, name):
     code, _, err = fazhi(command, DOC_CASE, *RULES, "--out", tmp_path / name)
+    assert code == 2 and "格式由扩展名决定" in err
+    code, _, err = fazhi(command, DOC_CASE, *RULES, "--out", tmp_path / name, "--lang", "en")
     assert code == 2 and "the format follows the extension" in err
 
 

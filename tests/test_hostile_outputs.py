@@ -180,8 +180,8 @@ BOMBS = [
     ("{{ ('a' * 60000000) | replace('', 'bb') }}", "a replacement"),
     ("{{ 2 ** 2000000000 }}", "a power of 2,000,000,000"),
     ("{{ (10 ** 10000) ** 10000 }}", "a number of about 332,200,000 bits"),
-    ("{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}{% endfor %}",
-     "the rendered output"),
+    ("{% for i in range(3000) %}{{ 'x' * 60000000 }}{% endfor %}", "the rendered output"),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "range()共需1,100,000个数，每份文档上限为1,000,000"),
 ]
 
 
@@ -200,9 +200,20 @@ def test_a_template_asking_for_gigabytes_fails_clearly_within_bounded_memory(tmp
                             preexec_fn=bounded)
     assert result.returncode == 2, result.stderr[-2000:]
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
-    assert f"{folder / 'gap_report.md.j2'}" in result.stderr and "template error: " + message in result.stderr
-    assert "beyond the limit of 67,108,864 characters" in result.stderr and "超出渲染文档" in result.stderr
+    assert f"{folder / 'gap_report.md.j2'}" in result.stderr and "模板有误：" + message in result.stderr
+    if "range()" not in message:  # Chinese by default; English with --lang en (below)
+        assert "超出渲染文档67,108,864字符的上限" in result.stderr
     assert not (tmp_path / "r.md").exists()
+
+
+def test_the_template_limit_in_english(tmp_path):
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "gap_report.md.j2").write_text("{{ 'a' * 2000000000 }}\n", encoding="utf-8")
+    result = run_fazhi("report", str(DOC_CASE), *RULES, "--templates", str(folder), "--lang", "en", timeout=LIMIT)
+    assert result.returncode == 2
+    assert (f"{folder / 'gap_report.md.j2'}:1: template error: a value of 1 × 2,000,000,000 is beyond the limit of "
+            "67,108,864 characters for a rendered document") in result.stderr
 
 
 def test_ordinary_template_arithmetic_still_works(tmp_path):

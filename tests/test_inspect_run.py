@@ -41,8 +41,8 @@ def test_every_output_is_written_and_one_bad_case_stops_nothing(inspected):
     assert summary["kind"] == "fazhi-inspection" and summary["totals"]["cases"] == 14
     assert summary["totals"]["errors"] == 1 and summary["totals"]["districts"] == 7
     failed = [c for c in summary["cases"] if c["error"]]
-    assert len(failed) == 1 and "unknown fact 'no.such_fact'" in failed[0]["error"] and "facts.yaml:3:" in failed[0]["error"]
-    assert "broken-2020" in stderr and "unknown fact" in stderr
+    assert len(failed) == 1 and "未知的事实“no.such_fact”" in failed[0]["error"] and "facts.yaml:3:" in failed[0]["error"]
+    assert "broken-2020" in stderr and "未知的事实" in stderr
     for case in summary["cases"]:
         if not case["error"]:
             for doc in ("report", "memo", "memo_json"):
@@ -112,7 +112,7 @@ def test_terminal_table(inspected):
 
 def test_an_existing_inspection_is_kept_without_force(inspected, fazhi, population):
     code, _, err = fazhi("inspect", str(population / "cases"), "--out", str(inspected[0]))
-    assert code == 2 and "already holds an inspection" in err
+    assert code == 2 and "已有一次检查的输出" in err and "--force" in err
 
 
 def test_a_bad_waiver_file_stops_the_run_before_any_case(fazhi, population, tmp_path):

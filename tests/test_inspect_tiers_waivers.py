@@ -96,17 +96,22 @@ def test_a_waiver_file_with_errors_stops_with_file_and_line(fazhi, macun):
     shutil.copy(DATA / "bad-waivers.yaml", macun / "waivers.yaml")
     code, _, err = fazhi("check", str(macun))
     assert code == 2
-    assert "waivers.yaml:8:" in err and "who also requested it" in err
-    assert "waivers.yaml:10:" in err and "did you mean 'AR-CONTENT'" in err
+    assert "waivers.yaml:8:" in err and "批准人“" in err and "也是申请人" in err
+    assert "waivers.yaml:10:" in err and "是否应为“AR-CONTENT”" in err
+    code, _, err = fazhi("check", str(macun), "--lang", "en")
+    assert code == 2 and "who also requested it" in err and "did you mean 'AR-CONTENT'" in err
 
 
 def test_verification_errors_name_file_and_line(fazhi, macun):
     shutil.copy(DATA / "bad-verifications.yaml", macun / "verifications.yaml")
     code, _, err = fazhi("check", str(macun))
     assert code == 2
-    assert "verifications.yaml:2:" in err and "did you mean 'litigation.cases_won'" in err
-    assert "verifications.yaml:6:" in err and "name the record and the field" in err
-    assert "verifications.yaml:11:" in err and "expected a whole number" in err
+    assert "verifications.yaml:2:" in err and "是否应为“litigation.cases_won”" in err
+    assert "verifications.yaml:6:" in err and "请写明核验的是哪条记录的哪个字段" in err
+    assert "verifications.yaml:11:" in err and "应填整数" in err
+    code, _, err = fazhi("check", str(macun), "--lang", "en")
+    assert code == 2 and "did you mean 'litigation.cases_won'" in err and "name the record and the field" in err
+    assert "expected a whole number" in err
 
 
 def test_a_record_field_can_be_verified(fazhi, macun):

@@ -97,7 +97,9 @@ def test_an_overlay_ruleset_id_must_be_its_own(fazhi, overlay):
     text = OVERLAY.replace("id: local-test", "id: three-systems")
     (overlay / "local.yaml").write_text(text, encoding="utf-8")
     code, _, err = fazhi("rules", "list", "--rules-overlay", overlay)
-    assert code == 2 and "already built in" in err and "local.yaml" in err
+    assert code == 2 and "与内置规则集相同" in err and "local.yaml" in err and "whatever ruleset" not in err
+    code, _, err = fazhi("rules", "list", "--rules-overlay", overlay, "--lang", "en")
+    assert code == 2 and "already built in" in err
 
 
 def test_an_empty_overlay_is_an_error(fazhi, tmp_path):

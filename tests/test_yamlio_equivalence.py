@@ -204,8 +204,8 @@ def outcome(load: Callable[[str, str], Document], text: str) -> tuple[Any, ...]:
     """What a loader makes of the text: data (exactly, types and key order included) and marks, or the error."""
     try:
         doc = load(text, "f.yaml")
-    except InputError as exc:
-        return ("error", str(exc))
+    except InputError as exc:  # place and English head: the Chinese, a field path and a cause came later (issue 12)
+        return ("error", "\n".join(f"{p.location}: {p.message.splitlines()[0]}" for p in exc.problems))
     return ("ok", repr(doc.data), doc.marks)
 
 

@@ -104,6 +104,7 @@ def check(case: str, rules: RuleSource | Sequence[str] | None = None, profile: s
     if memo is not None:
         from fazhi.documents.memo_json import progress_from_file
         if not os.path.isfile(memo):
-            raise InputError([Problem(Location(memo), "no such memo file", suggestion="give the memo.json that `fazhi memo` wrote")])
+            raise InputError([Problem(Location(memo), "no such memo file", suggestion="give the memo.json that `fazhi memo` wrote",
+                                      zh="没有此整改方案文件", suggestion_zh="请给出 `fazhi memo` 生成的 memo.json")])
         progress = progress_from_file(evaluation, memo)
     return CheckResult(evaluation, scored, manifest, progress)

@@ -139,7 +139,9 @@ def load_sides(path: str, on: Any = None) -> list[Side]:
         data = json.loads(raw.decode("utf-8"))
     except ValueError as exc:
         raise InputError([Problem(Location(path), f"cannot read: {exc}",
-                                  suggestion="give an inspect output folder, its summary.json, a findings JSON or a case")]) from None
+                                  suggestion="give an inspect output folder, its summary.json, a findings JSON or a case",
+                                  zh=f"无法读取：{exc}",
+                                  suggestion_zh="请给出 inspect 的输出文件夹、其 summary.json、结论 JSON 或案例")]) from None
     if isinstance(data, dict) and data.get("kind") == "fazhi-inspection":
         base = os.path.dirname(os.path.abspath(path))
         return [_inspected(base, data, case) for case in data.get("cases", []) if not case.get("error")]
@@ -148,7 +150,9 @@ def load_sides(path: str, on: Any = None) -> list[Side]:
         rows = [{**f, "id": fingerprint(f["requirement"], case["district"], f.get("record"))} for f in data["findings"]]
         return [side_from_rows(case["district"], case.get("parent"), case.get("period") or 0, rows)]
     raise InputError([Problem(Location(path), "neither an inspect summary nor a findings JSON",
-                              suggestion="give summary.json from `fazhi inspect` or JSON from `fazhi check --format json`")])
+                              suggestion="give summary.json from `fazhi inspect` or JSON from `fazhi check --format json`",
+                              zh="既不是 inspect 的汇总，也不是结论 JSON",
+                              suggestion_zh="请给出 `fazhi inspect` 的 summary.json 或 `fazhi check --format json` 的输出")])
 
 
 def _inspected(base: str, data: dict[str, Any], case: dict[str, Any]) -> Side:

@@ -37,7 +37,7 @@ def format_for(path: str, allowed: Sequence[str]) -> str:
     if fmt not in allowed:
         names = ", ".join(ext for ext in (".md", ".html", ".docx", ".json") if EXTENSIONS[ext] in allowed)
         raise InputError([Problem(Location(path), "the format follows the extension", field="--out",
-                                  suggestion=f"one of {names}")])
+                                  suggestion=f"one of {names}", zh="格式由扩展名决定", suggestion_zh=f"可用：{names}")])
     return fmt
 
 
@@ -91,7 +91,8 @@ def memo(case: str, fmt: str = "md", rules: RuleSource | Sequence[str] | None = 
 
 def _check_format(fmt: str, allowed: Sequence[str]) -> None:
     if fmt not in allowed:
-        raise InputError([Problem(Location("--out"), f"no {fmt} format", suggestion="one of " + ", ".join(allowed))])
+        raise InputError([Problem(Location("--out"), f"no {fmt} format", suggestion="one of " + ", ".join(allowed),
+                                  zh=f"没有 {fmt} 格式", suggestion_zh="可用：" + "、".join(allowed))])
 
 
 def _read_previous(memo: str | None) -> None:
@@ -100,7 +101,8 @@ def _read_previous(memo: str | None) -> None:
         return
     from fazhi.documents.memo_json import read_memo
     if not os.path.isfile(memo):
-        raise InputError([Problem(Location(memo), "no such memo file", suggestion="give the memo.json that `fazhi memo` wrote")])
+        raise InputError([Problem(Location(memo), "no such memo file", suggestion="give the memo.json that `fazhi memo` wrote",
+                                      zh="没有此整改方案文件", suggestion_zh="请给出 `fazhi memo` 生成的 memo.json")])
     read_memo(memo)
 
 
@@ -110,7 +112,8 @@ def _document(kind: str, fmt: str, view: object, templates: str | None, result: 
     if fmt == "docx":
         from fazhi.documents.docx import memo_docx, report_docx
         if templates:
-            notes = ("--templates applies to Markdown and HTML; the DOCX layout is built in",)
+            notes = ("--templates applies to Markdown and HTML; the DOCX layout is built in" if view.lang == "en"  # type: ignore[attr-defined]
+                     else "--templates 只用于 Markdown 和 HTML；DOCX 版式是内置的",)
         content: str | bytes = report_docx(view) if kind == "report" else memo_docx(view)  # type: ignore[arg-type]
     else:
         from fazhi.documents.render import render

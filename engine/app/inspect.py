@@ -68,7 +68,7 @@ def inspect(paths: Sequence[str], out: str = "inspection", rules: RuleSource | S
         every = []
         for file in list(found.waiver_files) + list(waivers):  # any error stops the run, with file:line
             if not os.path.exists(file):
-                raise InputError([Problem(Location(file), "no such waivers file")])
+                raise InputError([Problem(Location(file), "no such waivers file", zh="没有此豁免文件")])
             every += load_waivers(file, catalogue)
         for case in found.cases:
             load_waivers(case_waivers_file(case), catalogue)

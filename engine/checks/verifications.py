@@ -59,7 +59,7 @@ def load_verifications(path: str, vocabulary: Mapping[str, FactSpec]) -> tuple[V
         key = (v.fact, v.record, v.record_field)
         if key in seen:
             r.problem(("verifications", i), f"{_name(v)} is verified twice (first at line {seen[key]})",
-                      "keep one entry per fact")
+                      "keep one entry per fact", f"{_name(v)}核验了两次（第一次在第{seen[key]}行）", "每个事实只保留一条")
             continue
         seen[key] = v.location.line if v.location and v.location.line else 0
         out.append(v)
@@ -88,20 +88,24 @@ def _entry(r: Reader, p: tuple[Any, ...], vocabulary: Mapping[str, FactSpec]) ->
     if spec.type is FactType.RECORDS:
         if record is None or name is None:
             r.problem(p, f"'{key}' is a list of records: name the record and the field verified",
-                      "add record: <id> and field: <name>")
+                      "add record: <id> and field: <name>", f"“{spec.label.zh}”（{key}）是记录列表：请写明核验的是哪条记录的哪个字段",
+                      "加上 record: <记录编号> 和 field: <字段名>")
             return None
         fspec = spec.field_spec(name)
         if fspec is None:
-            r.problem(p + ("field",), f"unknown field '{name}' for {key}", did_you_mean(name, [f.name for f in spec.fields]))
+            r.problem(p + ("field",), f"unknown field '{name}' for {key}", did_you_mean(name, [f.name for f in spec.fields]),
+                      f"“{spec.label.zh}”没有字段“{name}”")
             return None
         ftype, choices, low, high = fspec.type, fspec.choices, fspec.minimum, fspec.maximum
     elif record is not None or name is not None:
         r.problem(p + ("record",) if record is not None else p + ("field",),
-                  f"'{key}' is not a records fact; record and field apply only to records")
+                  f"'{key}' is not a records fact; record and field apply only to records",
+                  zh=f"“{spec.label.zh}”（{key}）不是记录类事实；record 和 field 只用于记录")
         return None
     raw_value = raw.get("value")
     if raw_value is None:
-        r.problem(p + ("value",), "a verification states the value found", "write the value the inspector established")
+        r.problem(p + ("value",), "a verification states the value found", "write the value the inspector established",
+                  "核验记录须写明核实的值", "请填写督察核实的值")
         return None
     value = parse_value(r, p + ("value",), raw_value, ftype, choices, low, high)
     if value is None or not inspector or day is None:

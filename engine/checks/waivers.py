@@ -59,7 +59,9 @@ def load_waivers(path: str, catalogue: Catalogue) -> tuple[Waiver, ...]:
         line = w.location.line if w.location and w.location.line else 0
         if key in seen:
             r.problem(("waivers", i), f"{w.requirement} for {w.district}{' ' + w.record if w.record else ''} is waived twice "
-                      f"(first at line {seen[key]})", "keep one waiver per requirement, district and record")
+                      f"(first at line {seen[key]})", "keep one waiver per requirement, district and record",
+                      f"{w.district}的{w.requirement}{'（' + w.record + '）' if w.record else ''}豁免了两次（第一次在第{seen[key]}行）",
+                      "每个要求、区县和事项只保留一条豁免")
             continue
         seen[key] = line
         out.append(w)
@@ -80,7 +82,8 @@ def _entry(r: Reader, p: tuple[Any, ...], known: set[str]) -> Waiver | None:
     requested, approved = values["requested_by"], values["approved_by"]
     if requested and approved and requested.strip() == approved.strip():
         r.problem(p + ("approved_by",), f"approved by '{approved}', who also requested it",
-                  "a waiver is approved by someone other than its requester")
+                  "a waiver is approved by someone other than its requester", f"批准人“{approved}”也是申请人",
+                  "豁免须由申请人以外的人批准")
         return None
     if not all(values[k] for k in KEYS if k not in ("record", "expires")) or expires is None:
         return None

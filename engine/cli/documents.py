@@ -14,7 +14,7 @@ import click
 
 from fazhi.app import documents as app
 from fazhi.app.rules import RuleSource
-from fazhi.cli.options import FOLLOW, DATE, FORCE, LANG, PROFILE, RULES, TEMPLATES, day, refuse_overwrite, write, echo
+from fazhi.cli.options import RUN, FOLLOW, DATE, FORCE, LANG, PROFILE, RULES, TEMPLATES, day, echo, refuse_overwrite, write
 
 
 def _common(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -32,7 +32,7 @@ def _common(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def _deliver(doc: app.Document, out: str | None, force: bool) -> None:
     for note in doc.notes:
-        echo("note: " + note, err=True)
+        echo(("注意：" if RUN["lang"] == "zh" else "note: ") + note, err=True)
     if out:
         write(out, doc.content, force)
     else:

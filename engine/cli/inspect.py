@@ -21,7 +21,7 @@ import click
 from fazhi.app.diff import diff as run_diff
 from fazhi.app.inspect import inspect as run_inspect
 from fazhi.app.rules import RuleSource
-from fazhi.cli.options import FOLLOW, DATE, EXIT_ERROR, EXIT_GAPS, EXIT_OK, FORCE, LANG, PROFILE, RULES, TEMPLATES, day, emit, echo
+from fazhi.cli.options import FOLLOW, DATE, EXIT_ERROR, EXIT_GAPS, EXIT_OK, FORCE, LANG, PROFILE, RULES, TEMPLATES, day, echo, emit, t
 
 
 @click.command()
@@ -54,20 +54,25 @@ def run_inspection(paths: list[str], rules: RuleSource | tuple[str, ...], profil
                    templates: str | None = None) -> int:
     """The inspection with a progress bar, the ranking table and the files written; returns the exit code."""
     from fazhi.inspection.table import render_table
-    with click.progressbar(length=0, label="evaluating", file=sys.stderr, show_pos=True) as bar:
+    with click.progressbar(length=0, label=t(lang, "评估中", "evaluating"), file=sys.stderr, show_pos=True) as bar:
         def progress(done: int, total: int) -> None:
             if bar.length != total:
                 bar.length = total
-                bar.label = f"evaluating {total} cases on {min(jobs, total)} processes"
+                bar.label = t(lang, f"用{min(jobs, total)}个进程评估{total}个案例",
+                              f"evaluating {total} cases on {min(jobs, total)} processes")
             bar.update(1)
         result = run_inspect(paths, out, rules, profile, lang, jobs, waiver_files, documents, force, on, templates, progress)
     inspection: Any = result.inspection
     echo(render_table(inspection, top), nl=False)
-    echo("wrote " + ", ".join(result.files)
-               + (f" and {len(inspection.ok)} districts' documents under {result.documents}" if result.documents else ""),
-               err=True)
+    if lang == "en":
+        echo("wrote " + ", ".join(result.files)
+                   + (f" and {len(inspection.ok)} districts' documents under {result.documents}" if result.documents else ""),
+                   err=True)
+    else:
+        echo("已写入 " + "、".join(result.files)
+                   + (f"，以及{result.documents}下{len(inspection.ok)}个地区的文书" if result.documents else ""), err=True)
     for r in result.failed:
-        echo(f"error: {r.path}:\n  " + (r.error or "").replace("\n", "\n  "), err=True)  # type: ignore[attr-defined]
+        echo(t(lang, "错误：", "error: ") + f"{r.path}:\n  " + (r.error or "").replace("\n", "\n  "), err=True)  # type: ignore[attr-defined]
     if result.failed:
         return EXIT_ERROR
     return EXIT_GAPS if result.has_gaps or result.has_data_quality else EXIT_OK

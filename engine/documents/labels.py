@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fazhi.vocabulary import Confidence, Severity, Verdict
+from fazhi.vocabulary import Confidence, Severity, Tier, Verdict, enum_label
 
 _DIGITS = "零一二三四五六七八九"
 _EN_ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth")
@@ -147,13 +147,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-SEVERITY = {"zh": {"critical": "严重", "major": "较重", "minor": "一般", "advisory": "提示"},
-            "en": {"critical": "critical", "major": "major", "minor": "minor", "advisory": "advisory"}}
-VERDICT = {"zh": {"met": "符合", "gap": "差距", "insufficient_facts": "事实不足", "not_applicable": "不适用", "waived": "已豁免"},
-           "en": {"met": "met", "gap": "gap", "insufficient_facts": "insufficient facts", "not_applicable": "not applicable",
-                  "waived": "waived"}}
-TIER = {"zh": {"self_declared": "自报", "documented": "有证明材料", "verified": "已核验"},
-        "en": {"self_declared": "self-declared", "documented": "documented", "verified": "verified"}}
+# The words of severities, verdicts and tiers come from the one table every output uses (vocabulary.ENUM_LABELS)
+SEVERITY = {lang: {s.value: enum_label(s, lang) for s in Severity} for lang in ("zh", "en")}
+VERDICT = {lang: {v.value: enum_label(v, lang) for v in Verdict} for lang in ("zh", "en")}
+TIER = {lang: {t.value: enum_label(t, lang) for t in Tier} for lang in ("zh", "en")}
 WAIVER_STATUS = {"zh": {"applied": "已豁免", "expired": "已过期，不予豁免", "unused": "未使用"},
                  "en": {"applied": "waived", "expired": "expired: not waived", "unused": "not needed"}}
 STATUS = {"zh": {"open": "整改中", "closed": "已销号", "reopened": "反弹", "unverified": "待核验", "new": "新增"},

@@ -111,8 +111,9 @@ def render_template(name: str, context: dict[str, Any], user_dir: str | None = N
                                   suggestion="looked in " + ", ".join(dirs))]) from None
     except TemplateSizeError as exc:  # inside an expression (its line), or the output as a whole (the template)
         where = _template_frame(exc.__traceback__, dirs) or Location(_template_file(env, name))
-        raise InputError([Problem(where, f"template error: {exc.message}",
-                                  suggestion="a template may not build values or output of that size")]) from None
+        raise InputError([Problem(where, f"template error: {exc.message}", zh=f"模板有误：{exc.zh}",
+                                  suggestion="a template may not build values or output of that size; see docs/limits.md",
+                                  suggestion_zh="模板不得生成如此大的值或输出，见docs/limits.md")]) from None
     except Exception as exc:  # noqa: BLE001 - an error raised while a template runs is the template's
         where = _template_frame(exc.__traceback__, dirs)
         if where is None:

@@ -5,11 +5,13 @@ Jinja's sandbox stops a template from reaching Python's internals, not from aski
 it. Here every step that can make a value far larger than its operands is checked before it runs —
 `*`, `**` and `%` (never folded at compile time, since they are intercepted), calls and filters
 given a size (`center(2000000000)`, `'{:2000000000}'.format(1)`, `replace('', …)`) — and the output is
-rendered as a stream, stopped at MAX_OUTPUT characters. A template that goes beyond gets a
+rendered as a stream, stopped at MAX_OUTPUT characters; range() gives at most MAX_RANGE_ITEMS numbers
+in all, so nested loops that write nothing cannot spin for hours either. A template that goes beyond gets a
 `TemplateSizeError`, which render.py reports as a template error at the template's line (exit 2).
 """
 from __future__ import annotations
 
+import contextvars
 import functools
 import operator
 import re
@@ -25,12 +27,16 @@ _WIDE_FORMAT = re.compile(r"[%{:][^%{}]*?(\d{7,}|\*)")  # a width or precision o
 
 
 class TemplateSizeError(SecurityError):
-    """A template asked for a value or an output beyond the limits."""
+    """A template asked for a value or an output beyond the limits; `zh` says it in Chinese."""
+
+    def __init__(self, message: str, zh: str):
+        super().__init__(message)
+        self.zh = zh
 
 
 def _too_big(what: str) -> TemplateSizeError:
-    return TemplateSizeError(f"{what} is beyond the limit of {MAX_OUTPUT:,} characters for a rendered document "
-                             f"(see docs/limits.md) / 超出渲染文档{MAX_OUTPUT:,}字符的上限")
+    return TemplateSizeError(f"{what} is beyond the limit of {MAX_OUTPUT:,} characters for a rendered document",
+                             f"{what}：超出渲染文档{MAX_OUTPUT:,}字符的上限")
 
 
 def _size(value: Any) -> int | None:
@@ -82,12 +88,31 @@ class BoundedSandbox(jinja2.sandbox.SandboxedEnvironment):
     def render_bounded(self, template: jinja2.Template, context: dict[str, Any]) -> str:
         """The template rendered as a stream, stopped as soon as the output passes MAX_OUTPUT characters."""
         parts, total = [], 0
-        for chunk in template.generate(context):
-            total += len(chunk)
-            if total > MAX_OUTPUT:
-                raise _too_big(f"the rendered output ({total:,} characters so far)")
-            parts.append(chunk)
+        token = _RANGE_USED.set(0)
+        try:
+            for chunk in template.generate(context):
+                total += len(chunk)
+                if total > MAX_OUTPUT:
+                    raise _too_big(f"the rendered output ({total:,} characters so far)")
+                parts.append(chunk)
+        finally:
+            _RANGE_USED.reset(token)
         return "".join(parts)
+
+
+MAX_RANGE_ITEMS = 1_000_000  # numbers all range() calls of one rendering may give: nested empty loops spin, not write
+_RANGE_USED: contextvars.ContextVar[int] = contextvars.ContextVar("fazhi_template_range", default=0)
+
+
+def bounded_range(*args: int) -> range:
+    """range() whose numbers count against one budget per rendering (Jinja's own limit is per call)."""
+    numbers = range(*args)
+    used = _RANGE_USED.get() + len(numbers)
+    if used > MAX_RANGE_ITEMS:
+        raise TemplateSizeError(f"range() asked for {used:,} numbers in all; the limit is {MAX_RANGE_ITEMS:,} per document",
+                                f"range()共需{used:,}个数，每份文档上限为{MAX_RANGE_ITEMS:,}")
+    _RANGE_USED.set(used)
+    return numbers
 
 
 def _check_replace(text: str, old: Any = None, new: Any = None) -> None:
@@ -112,7 +137,9 @@ def _guarded(name: str, f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def bounded_filters(env: BoundedSandbox) -> None:
-    """Every filter checked for sizes before it runs (center, indent, wordwrap, truncate, format, replace …)."""
+    """Every filter checked for sizes before it runs (center, indent, wordwrap, truncate, format, replace …),
+    and range() counted across the rendering."""
+    env.globals["range"] = bounded_range
     for name, f in list(env.filters.items()):
         env.filters[name] = _guarded(name, f)
 

@@ -30,7 +30,7 @@ def discover(paths: list[str], skip: str | None = None) -> Found:
     skip_abs = os.path.abspath(skip) if skip else None
     for path in paths:
         if not os.path.exists(path):
-            problems.append(Problem(Location(path), "no such file or folder"))
+            problems.append(Problem(Location(path), "no such file or folder", zh="没有此文件或文件夹"))
             continue
         if os.path.isfile(path):
             cases.append(path)
@@ -54,7 +54,9 @@ def discover(paths: list[str], skip: str | None = None) -> Found:
     unique = list(dict.fromkeys(os.path.normpath(c) for c in cases))
     if not unique:
         raise InputError([Problem(Location(", ".join(paths)), "no cases found (folders with facts.yaml)",
-                                  suggestion="give folders such as cases/ that hold <district>-<year>/facts.yaml")])
+                                  suggestion="give folders such as cases/ that hold <district>-<year>/facts.yaml",
+                                  zh="未找到案例（含 facts.yaml 的文件夹）",
+                                  suggestion_zh="请给出如 cases/ 这样的文件夹，其中有 <区县>-<年度>/facts.yaml")])
     return Found(tuple(unique), tuple(dict.fromkeys(waivers)))
 
 

@@ -92,9 +92,9 @@ class RunFolder:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise InputError([Problem(Location(self.out), "另一个 fazhi inspect 正在写入此文件夹 / busy: another "
-                                                          "`fazhi inspect` is writing into this folder",
-                                      suggestion="wait for it to finish, or give another --out")]) from None
+            raise InputError([Problem(Location(self.out), "busy: another `fazhi inspect` is writing into this folder",
+                                      suggestion="wait for it to finish, or give another --out",
+                                      zh="另一个 fazhi inspect 正在写入此文件夹", suggestion_zh="请等它完成，或另给 --out")]) from None
         self._lock_fd = fd
 
     def _unlock(self) -> None:
@@ -118,19 +118,22 @@ class RunFolder:
         if not os.path.lexists(self.out):
             return
         if os.path.islink(self.out) or not os.path.isdir(self.out):
-            raise InputError([Problem(Location(self.out), "--out 不是文件夹 / --out is not a folder",
-                                      suggestion="give a new or an inspection's folder")])
+            raise InputError([Problem(Location(self.out), "--out is not a folder",
+                                      suggestion="give a new or an inspection's folder", zh="--out 不是文件夹",
+                                      suggestion_zh="请给一个新文件夹或以前检查的输出文件夹")])
         held = sorted(os.listdir(self.out))
         foreign = [n for n in held if n not in OURS and not n.startswith(".fazhi-")]  # or a temp of an old version
         if foreign:
             shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
-            raise InputError([Problem(Location(self.out), f"文件夹中有非 Fazhi 输出的文件，不予替换 / holds files that "
-                                                          f"are not an inspection's ({shown}): not replaced, even "
-                                                          "with --force",
-                                      suggestion="give a new or empty folder as --out")])
+            raise InputError([Problem(Location(self.out), f"holds files that are not an inspection's ({shown}): not "
+                                                          "replaced, even with --force",
+                                      suggestion="give a new or empty folder as --out",
+                                      zh=f"文件夹中有非 Fazhi 输出的文件（{shown}），即使加 --force 也不予替换",
+                                      suggestion_zh="请给一个新的或空的文件夹作为 --out")])
         if held and not self.force:
             raise InputError([Problem(Location(self.out), "already holds an inspection (" + ", ".join(held) + ")",
-                                      suggestion="use --force to overwrite it")])
+                                      suggestion="use --force to overwrite it",
+                                      zh="已有一次检查的输出（" + "、".join(held) + "）", suggestion_zh="如需覆盖请加 --force")])
 
 
 def _exchange(a: str, b: str) -> bool:

@@ -102,7 +102,7 @@ def run_case(index: int, path: str, slug: str) -> CaseResult:
         result.seconds = time.perf_counter() - started
         return render(result, options.strings)  # inside the try: a failure here too is the case's error
     except FazhiError as exc:
-        result = CaseResult(index, path, slug, error=str(exc))
+        result = CaseResult(index, path, slug, error=exc.render(options.lang))  # in the run's language
     except OSError as exc:
         if exc.errno in STOPS_RUN:
             raise

@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 from fazhi.errors import InputError, Location, Problem
 from fazhi.intake.factsyaml import check, render, scalar
 from fazhi.intake.importer import _KEY, Imported, _entries, _Reader
-from fazhi.intake.messages import t, zh_message, zh_suggestion
+from fazhi.intake.messages import t
 from fazhi.intake.questionnaire import DEPARTMENTS_KEY, build_xlsx, departments_spec
 from fazhi.intake.workbook import Cells
 from fazhi.load.facts_loader import parse_case
@@ -179,11 +179,11 @@ def _copy_marks(cells: Cells, reader: _Reader, workbook: str, prefix: tuple[Any,
 def _at_cell(cells: Cells, p: Problem, catalogue: Catalogue, lang: str) -> Problem:
     sheet, coordinate, label = cells.cell(p.location.line)
     where = Location(f"{sheet}!{coordinate}") if sheet else p.location
-    message = zh_message(p.message) if lang == "zh" else p.message
+    message = p.text(lang)
     for key in sorted(set(_KEY.findall(message)) & set(catalogue.facts), key=len, reverse=True):
         name = catalogue.facts[key].label.get(lang)
         message = message.replace(key, name if lang == "zh" else f"{name} ({key})")
-    return Problem(where, message, field=label or p.field, suggestion=zh_suggestion(p.suggestion) if lang == "zh" else p.suggestion)
+    return Problem(where, message, field=label or p.field, suggestion=p.hint(lang))
 
 
 def _departments_yaml(parsed: Any, given: Mapping[str, Any], catalogue: Catalogue) -> str:

@@ -67,7 +67,7 @@ def parse_case(doc: Document, vocabulary: Mapping[str, FactSpec], base: Path = (
             district = District((r.string(base + ("case", "district", "name")) if "name" in dmap else None) or "?",
                                 r.string(base + ("case", "district", "level"), optional=True),
                                 r.string(base + ("case", "district", "parent"), optional=True))
-        period = r.integer(base + ("case", "period"), optional=True) if "period" in meta else None
+        period = r.integer(base + ("case", "period"), optional=False) if "period" in meta else None  # `period:` left empty: "missing"
         if period is not None and not MIN_PERIOD <= period <= MAX_PERIOD:
             r.problem(base + ("case", "period"), f"period {period} is not a plausible year",
                       zh=f"年度{period}不是合理的年份（应在{MIN_PERIOD}至{MAX_PERIOD}之间）")

@@ -120,7 +120,9 @@ def load_catalogue(paths: Iterable[str], overlay: Iterable[str] = ()) -> Catalog
             if from_overlay and any(rs.id == header["id"] for rs in rulesets):
                 reader.problem(("ruleset", "id"), f"ruleset id '{header['id']}' is already built in",
                                suggestion="give the overlay's ruleset an id of its own; requirements with a built-in id "
-                                          "replace the built-in ones whatever ruleset they are in")
+                                          "replace the built-in ones whatever ruleset they are in",
+                               zh=f"规则集编号“{header['id']}”与内置规则集相同",
+                               suggestion_zh="请给叠加的规则集另起编号；与内置要求编号相同的要求，无论在哪个规则集中，都会替换内置要求")
                 problems += reader.problems[-1:]
             mine = tuple(r.id for r in requirements if r.id in replaced) if from_overlay else ()
             rulesets.append(Ruleset(header["id"], header["title"], header["version"], reader.doc.file,

@@ -192,11 +192,11 @@ def render_markdown(evaluation: Evaluation, lang: str, score: Any = None) -> str
     out.append("|" + "---|" * len(counts))
     out.append("| " + " | ".join(str(n) for n in counts.values()) + " |")
     if evaluation.data_quality:
-        out += ["", "- " + data_quality_count(evaluation, lang)]
-        out += [f"  - {q.check}{' (' + q.record + ')' if q.record else ''}: {q.message.get(lang)}"
-                for q in evaluation.data_quality]
+        out += ["", "- " + markdown_text(data_quality_count(evaluation, lang))]
+        out += ["  - " + markdown_text(f"{q.check}{' (' + q.record + ')' if q.record else ''}: {q.message.get(lang)}")
+                for q in evaluation.data_quality]  # a record id and the values it quotes are the district's
     if score is not None:
-        out += [""] + [f"- {line.strip()}" for line in score_lines(score, lang)]
+        out += [""] + [f"- {markdown_text(line.strip())}" for line in score_lines(score, lang)]
     out += ["", "| " + (" | ".join(["Requirement", "Verdict", "Finding", "Basis"]) if en else " | ".join(["要求", "结论", "说明", "依据"])) + " |",
             "|---|---|---|---|"]
     for f in evaluation.findings:

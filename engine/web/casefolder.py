@@ -3,8 +3,11 @@
     facts.yaml           case (district, period, submitted) and every fact with its evidence
     verifications.yaml   the inspectors' verified values (only when there are some)
     waivers.yaml         approved waivers (only when there are some)
-    departments.yaml     the district's departments and the facts each filled (the facts format has no
-                         departments yet; this file keeps them until it has)
+                         with `departments:`: each department taking part in the case (id = its code,
+                         name, kind, `submitted: false` when withheld) with its own facts and records,
+                         which the engine rolls up to the district as `fazhi check` does
+    departments.yaml     what only the app keeps of the district's departments: the questionnaire domains
+                         each fills, the district facts each filled, when each submitted in the app
     evidence/index.yaml  uploaded evidence files: fact, name, sha256, size, evidence date, upload date;
                          the files themselves beside it as evidence/<sha256>.<type>
 
@@ -59,6 +62,7 @@ def case_files(session: Session, case: m.Case) -> dict[str, str]:
     if case.submitted_on or case.submitted_by:
         meta["submitted"] = {k: v for k, v in (("date", case.submitted_on), ("by", case.submitted_by)) if v}
     facts: dict[str, Any] = {}
+    own: dict[int, dict[str, Any]] = {}  # department id → its own facts
     for fact in session.scalars(select(m.Fact).where(m.Fact.case_id == case.id).order_by(m.Fact.key)):
         spec = vocabulary.get(fact.key)
         if spec is None or fact.value is None:
@@ -67,8 +71,12 @@ def case_files(session: Session, case: m.Case) -> dict[str, str]:
         item: dict[str, Any] = {body: bridge.yaml_value(spec, fact.value)}
         if fact.evidence:
             item["evidence"] = dict(fact.evidence)
-        facts[fact.key] = item
-    files = {"facts.yaml": dump({"case": meta, "facts": facts})}
+        (facts if fact.of_department_id is None else own.setdefault(fact.of_department_id, {}))[fact.key] = item
+    data: dict[str, Any] = {"case": meta, "facts": facts}
+    departments = case_departments(session, case, own)
+    if departments:
+        data["departments"] = departments
+    files = {"facts.yaml": dump(data)}
     checks = []
     for v in session.scalars(select(m.Verification).where(m.Verification.case_id == case.id).order_by(m.Verification.id)):
         spec = vocabulary[v.fact]
@@ -93,6 +101,26 @@ def case_files(session: Session, case: m.Case) -> dict[str, str]:
     if approved:
         files["waivers.yaml"] = dump({"waivers": approved})
     return files
+
+
+def case_departments(session: Session, case: m.Case, own: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The case's `departments:`: every department with a progress row in the case or facts of its own, in
+    the order they were added; one without facts is 未报送 to the engine (its requirements insufficient)."""
+    progress = {p.department_id: p for p in
+                session.scalars(select(m.DepartmentProgress).where(m.DepartmentProgress.case_id == case.id))}
+    taking_part = {d for d, p in progress.items() if p.listed} | set(own)
+    if not taking_part:
+        return []
+    out = []
+    for d in session.scalars(select(m.Department).where(m.Department.id.in_(taking_part)).order_by(m.Department.id)):
+        entry: dict[str, Any] = {"id": d.code, "name": d.name, "kind": d.kind}
+        row = progress.get(d.id)
+        if row is not None and row.withheld:
+            entry["submitted"] = False
+        if d.id in own:
+            entry["facts"] = own[d.id]
+        out.append(entry)
+    return out
 
 
 def export_case(session: Session, case: m.Case, out: str | os.PathLike[str], uploads: Path) -> Path:
@@ -128,12 +156,13 @@ def _departments_data(session: Session, case: m.Case) -> dict[str, Any] | None:
     if not depts:
         return None
     filled: dict[int, list[str]] = {}
-    for key, dept in session.execute(select(m.Fact.key, m.Fact.department_id).where(m.Fact.case_id == case.id)
-                                     .order_by(m.Fact.key)):
+    for key, dept in session.execute(select(m.Fact.key, m.Fact.department_id).where(
+            m.Fact.case_id == case.id, m.Fact.of_department_id.is_(None)).order_by(m.Fact.key)):
         if dept is not None:
             filled.setdefault(dept, []).append(key)
     submitted = {p.department_id: p.submitted_at for p in
-                 session.scalars(select(m.DepartmentProgress).where(m.DepartmentProgress.case_id == case.id))}
+                 session.scalars(select(m.DepartmentProgress).where(m.DepartmentProgress.case_id == case.id))
+                 if p.submitted_at is not None}
     out = []
     for d in depts:
         entry: dict[str, Any] = {"id": d.code, "name": d.name, "kind": d.kind, "domains": list(d.domains or [])}
@@ -195,13 +224,21 @@ def import_case(session: Session, folder: str | os.PathLike[str], uploads: Path,
                   submitted_by=loaded.submitted_by, status=m.CASE_SUBMITTED if loaded.submitted_on else m.CASE_OPEN)
     session.add(case)
     session.flush()
+    dept_ids = _import_case_departments(session, district, case, loaded, folder)
     owners = _import_departments(session, district, case, Path(folder) / "departments.yaml")
     now = m.utcnow()
-    for key, fact in loaded.facts.items():
+    # the district's own facts only: the roll-up of the departments' is the engine's, made again when read
+    district_facts = _district_facts(folder, vocabulary) if loaded.departments else loaded.facts
+    for key, fact in district_facts.items():
         row = m.Fact(case_id=case.id, key=key, value=bridge.encode_fact(vocabulary[key], fact),
                      evidence=bridge.evidence_data(fact.evidence), department_id=owners.get(key), version=1,
                      updated_at=now, updated_by=user)
         session.add(row)
+    for dept in loaded.departments:
+        for key, fact in dept.facts.items():
+            session.add(m.Fact(case_id=case.id, key=key, value=bridge.encode_fact(vocabulary[key], fact, dept.id),
+                               evidence=bridge.evidence_data(fact.evidence), department_id=dept_ids[dept.id],
+                               of_department_id=dept_ids[dept.id], version=1, updated_at=now, updated_by=user))
     for v in checks:
         session.add(m.Verification(case_id=case.id, fact=v.fact, record=v.record, field=v.record_field,
                                    value=bridge.encode(bridge.field_type(vocabulary[v.fact], v.record_field), v.value),
@@ -211,9 +248,49 @@ def import_case(session: Session, folder: str | os.PathLike[str], uploads: Path,
                              requested_by=w.requested_by, approved_by=w.approved_by, expires=w.expires, status="approved"))
     _import_evidence(session, case, Path(folder) / "evidence", uploads)
     session.add(m.AuditEntry(district_id=district.id, case_id=case.id, user=user, action="import-case",
-                             target=folder, before=None, after={"facts": len(loaded.facts)}))
+                             target=folder, before=None, after={"facts": len(district_facts), "departments": {
+                                 d.id: len(d.facts) for d in loaded.departments} or None}))
     session.flush()
     return case
+
+
+def _district_facts(folder: str, vocabulary: Any) -> dict[str, Any]:
+    """The facts the district gave itself (facts.yaml `facts:`), without what its departments roll up to.
+    The case was read whole by load_case first, so this reading finds no problem."""
+    from fazhi.load.facts_loader import facts_file, parse_fact_values
+    from fazhi.load.schema import Reader
+    from fazhi.load.yamlio import load_file
+    reader = Reader(load_file(facts_file(folder)))
+    return parse_fact_values(reader, ("facts",), vocabulary)
+
+
+def _import_case_departments(session: Session, district: m.District, case: m.Case, loaded: Any,
+                             folder: str) -> dict[str, int]:
+    """The case's `departments:` (id → code, name, kind), added to the district when new, each with its
+    progress row in the case; department id → its row id."""
+    out: dict[str, int] = {}
+    for d in loaded.departments:
+        dept = session.scalar(select(m.Department).where(m.Department.district_id == district.id,
+                                                         m.Department.code == d.id))
+        if dept is None:
+            dept = m.Department(district_id=district.id, code=d.id, name=d.name, kind=d.kind, domains=[])
+            session.add(dept)
+            session.flush()
+        elif (dept.name, dept.kind) != (d.name, d.kind):
+            raise InputError([Problem(d.location or Location(folder),
+                                      f"部门“{d.id}”在数据库中为“{dept.name}”（{dept.kind}），此处为“{d.name}”（{d.kind}） / "
+                                      f"department '{d.id}' is '{dept.name}' ({dept.kind}) in the database, "
+                                      f"'{d.name}' ({d.kind}) here", suggestion="give the department the same name and kind, "
+                                      "or another id")])
+        # the loader judges a department without facts 未报送 whatever it says: only facts given and
+        # `submitted: false` need keeping
+        reported = bool(d.facts) and d.submitted  # the folder says it reported: submitted as of the import
+        session.add(m.DepartmentProgress(case_id=case.id, department_id=dept.id, listed=True,
+                                         withheld=bool(d.facts) and not d.submitted,
+                                         submitted_at=m.utcnow().replace(microsecond=0) if reported else None))
+        out[d.id] = dept.id
+    session.flush()
+    return out
 
 
 def _import_departments(session: Session, district: m.District, case: m.Case, file: Path) -> dict[str, int]:
@@ -232,11 +309,18 @@ def _import_departments(session: Session, district: m.District, case: m.Case, fi
                                 kind=str(entry.get("kind") or "行政执法机关"), domains=list(entry.get("domains") or []))
             session.add(dept)
             session.flush()
+        elif entry.get("domains") and not dept.domains:  # made just now from facts.yaml's departments
+            dept.domains = list(entry["domains"])
         for key in entry.get("facts") or []:
             owners[str(key)] = dept.id
         if entry.get("submitted_at"):
-            session.add(m.DepartmentProgress(case_id=case.id, department_id=dept.id,
-                                             submitted_at=dt.datetime.fromisoformat(str(entry["submitted_at"]))))
+            at = dt.datetime.fromisoformat(str(entry["submitted_at"]))
+            row = session.scalar(select(m.DepartmentProgress).where(m.DepartmentProgress.case_id == case.id,
+                                                                    m.DepartmentProgress.department_id == dept.id))
+            if row is None:
+                session.add(m.DepartmentProgress(case_id=case.id, department_id=dept.id, submitted_at=at))
+            else:
+                row.submitted_at = at
     return owners
 
 

@@ -12,7 +12,7 @@ import hashlib
 import tempfile
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -112,19 +112,22 @@ def evidence_data(evidence: Evidence | None) -> dict[str, str] | None:
     return data or None
 
 
-def encode_fact(spec: FactSpec, fact: FactValue) -> Any:
-    """The database form of a loaded fact's value (records with their fields and evidence)."""
+def encode_fact(spec: FactSpec, fact: FactValue, department: str | None = None) -> Any:
+    """The database form of a loaded fact's value (records with their fields and evidence); `department`:
+    the department whose own fact it is (its records carry its id, which is not stored again)."""
     if spec.type is not FactType.RECORDS:
         return encode(spec.type, fact.value)
-    return [encode_record(spec, r) for r in fact.value]
+    return [encode_record(spec, r, department) for r in fact.value]
 
 
-def encode_record(spec: FactSpec, record: Record) -> dict[str, Any]:
+def encode_record(spec: FactSpec, record: Record, department: str | None = None) -> dict[str, Any]:
     fields = {}
     for name, value in record.fields.items():
         fspec = spec.field_spec(name)
         fields[name] = encode(fspec.type if fspec else FactType.TEXT, value)
     out: dict[str, Any] = {"id": record.id, "fields": fields}
+    if record.department is not None and record.department != department:
+        out["department"] = record.department  # a district record naming the department it came from
     if record.evidence is not None:
         out["evidence"] = evidence_data(record.evidence)
     return out
@@ -137,6 +140,8 @@ def yaml_value(spec: FactSpec, stored: Any) -> Any:
     rows = []
     for rec in stored:
         row: dict[str, Any] = {"id": rec["id"]}
+        if rec.get("department"):
+            row["department"] = rec["department"]
         for name, value in rec["fields"].items():
             fspec = spec.field_spec(name)
             row[name] = decode(fspec.type if fspec else FactType.TEXT, value)
@@ -156,9 +161,13 @@ def field_type(spec: FactSpec, field: str | None) -> FactType:
 # --- validation of one fact from a form, by the facts loader's own rules ----------------------------
 
 def validate_fact(key: str, raw: Any, evidence: dict[str, str] | None,
-                  others: Mapping[str, Any]) -> tuple[Any, list[Problem]]:
+                  others: Mapping[str, Any], department: bool = False,
+                  department_ids: tuple[str, ...] = ()) -> tuple[Any, list[Problem]]:
     """Parse one fact as facts.yaml would (`raw`: the typed text of a value, or a list of record mappings),
-    with `others` (key → facts.yaml value) for the checks across facts (a part above its total).
+    with `others` (key → facts.yaml value) for the checks across facts (a part above its total);
+    `department`: as a department's own fact (under `departments:`), with the loader's scope check.
+
+    `department_ids`: the case's departments, which a district record may name as where it came from.
 
     Returns (database value or None, problems). Problem.field names the form field ('value',
     'records.2.reviewed', 'evidence.url').
@@ -171,16 +180,25 @@ def validate_fact(key: str, raw: Any, evidence: dict[str, str] | None,
     facts = {k: {"value": v} for k, v in others.items() if k != key and k in vocabulary()
              and vocabulary()[k].type is not FactType.RECORDS}
     facts[key] = item
-    doc = Document("form", {"case": {"district": {"name": "form"}, "period": 2000}, "facts": facts})
+    data: dict[str, Any] = {"case": {"district": {"name": "form"}, "period": 2000}, "facts": facts}
+    base = "facts."
+    if department:  # its own facts, under a department of its own; others' scope is theirs to keep
+        own = {k: v for k, v in facts.items() if k == key or vocabulary()[k].scope != "district"}
+        data = {**data, "facts": {}, "departments": [{"id": "form", "name": "form", "kind": "行政执法机关", "facts": own}]}
+        base = "departments[0].facts."
+    elif department_ids:  # listed without facts: nothing rolls up, the district's records are read as given
+        data["departments"] = [{"id": d, "name": d, "kind": "form"} for d in department_ids]
+    doc = Document("form", data)
     from fazhi.errors import InputError
     try:
         case = parse_case(doc, vocabulary())
     except InputError as exc:
-        prefix = f"facts.{key}."
-        mine = [p for p in exc.problems if (p.field or "").startswith(prefix) or p.field == f"facts.{key}"]
-        return None, [Problem(p.location, p.message, (p.field or "")[len(prefix):] or body, p.suggestion) for p in mine]
-    fact = case.facts.get(key)
-    return (encode_fact(spec, fact) if fact is not None else None), []
+        prefix = f"{base}{key}."
+        mine = [p for p in exc.problems if (p.field or "").startswith(prefix) or p.field == f"{base}{key}"
+                or (p.field or "").startswith(f"{base}{key}[")]
+        return None, [replace(p, field=(p.field or "")[len(prefix):] or body) for p in mine]  # both languages kept
+    fact = case.departments[0].facts.get(key) if department else case.facts.get(key)
+    return (encode_fact(spec, fact, "form" if department else None) if fact is not None else None), []
 
 
 # --- evaluation and documents on a case folder ------------------------------------------------------

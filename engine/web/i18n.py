@@ -65,6 +65,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "coordinator": ("司法局协调人", "coordinator"), "inspector": ("督察人员", "inspector"),
     "department_role": ("部门填报人", "department filler"), "district_facts": ("区级事项（司法局填报）", "District-level (justice bureau)"),
     "note_required": ("请填写理由。", "Please give a reason."),
+    "department_facts": ("{name}本部门填报事项", "{name}: the department's own facts"),
+    "no_questions": ("本领域没有此处填报的事项。", "This domain has no questions to answer here."),
+    "rolled_up": ("由各部门填报、汇总至区级的事项", "Given by each department, added up for the district"),
+    "rolled_value": ("各部门汇总值（记录为条数）", "Departments' total (records: how many)"),
+    "awaiting_departments": ("（待各部门报齐）", "(awaiting every department)"),
+    "my_department": ("填报{name}本部门事项", "Fill in {name}'s own facts"),
+    "department_matrix": ("各部门落实情况", "Departments, requirement by requirement"),
+    "dept_not_reported": ("未报送", "not submitted"),
+    "department_forms": ("本部门填报领域", "The department's forms"),
+    "department_verdicts": ("本部门各项结论", "The department's verdicts"),
+    "own_facts": ("已填报事项数", "Facts given"),
 }
 
 

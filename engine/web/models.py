@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("coordinator", "department", "inspector", "admin")
@@ -71,7 +72,10 @@ class Case(Base):
 
 
 class DepartmentProgress(Base):
-    """A department's own submission of its part of a case (未报送 until then)."""
+    """A department's part in a case. `listed`: it is among the case's `departments:` (set on import and on
+    its first own fact), which the engine judges it by — listed without facts it is 未报送 there.
+    `submitted_at`: its filler's submission in the app (未报送 until then). `withheld` keeps a case
+    folder's `submitted: false` (the engine then judges it 未报送 although it gave facts)."""
 
     __tablename__ = "department_progress"
     __table_args__ = (UniqueConstraint("case_id", "department_id"),)
@@ -79,19 +83,31 @@ class DepartmentProgress(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    listed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    withheld: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Fact(Base):
-    """One fact of a case: its value (or records) and evidence; `version` guards against stale saves."""
+    """One fact of a case: its value (or records) and evidence; `version` guards against stale saves.
+
+    `of_department_id` is the department whose own fact it is (facts.yaml `departments: [{facts: …}]`),
+    None for the district's own fact; `department_id` is the department that filled it in the app. One row
+    per case, key and owner: two partial unique indexes, as NULLs are distinct in a unique constraint."""
 
     __tablename__ = "fact"
-    __table_args__ = (UniqueConstraint("case_id", "key"),)
+    __table_args__ = (
+        Index("uq_fact_district_key", "case_id", "key", unique=True,
+              sqlite_where=text("of_department_id IS NULL"), postgresql_where=text("of_department_id IS NULL")),
+        Index("uq_fact_department_key", "case_id", "of_department_id", "key", unique=True,
+              sqlite_where=text("of_department_id IS NOT NULL"), postgresql_where=text("of_department_id IS NOT NULL")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
     key: Mapped[str] = mapped_column(String(200))
     value: Mapped[Any] = mapped_column(JSON)  # None: stated as unknown (kept so the version chain stays)
     evidence: Mapped[dict[str, str] | None] = mapped_column(JSON)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    of_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(200))

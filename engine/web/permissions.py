@@ -2,7 +2,9 @@
 
 coordinator (司法局): their district; district-level facts (domains no department fills); departments,
   department users; submits and reopens (with a reason); requests waivers.
-department: their district's pages; only the facts of their department's domains, while the case is open.
+department: their district's pages; their department's own facts (department-scoped, facts.yaml
+  `departments:`), and the district facts of their department's domains, while the case is open;
+  never another department's facts.
 inspector: the districts of their region; verifies facts; approves or rejects waivers (never their own
   request); reopens with a reason; compares years; downloads summaries.
 admin: users and regions only.
@@ -44,8 +46,20 @@ def fact_owner(departments: list[m.Department], key: str) -> m.Department | None
     return next((d for d in departments if domain in (d.domains or [])), None)
 
 
+def district_scoped(key: str) -> bool:
+    """Whether the district may give this fact itself (scope district or both; a department-only fact is
+    the roll-up of the departments' own)."""
+    spec = bridge.vocabulary().get(key)
+    return spec is not None and spec.scope != "department"
+
+
+def department_scoped(key: str) -> bool:
+    spec = bridge.vocabulary().get(key)
+    return spec is not None and spec.scope != "district"
+
+
 def may_edit_fact(user: m.User, case: m.Case, key: str, departments: list[m.Department]) -> bool:
-    if case.status != m.CASE_OPEN or user.district_id != case.district_id:
+    if case.status != m.CASE_OPEN or user.district_id != case.district_id or not district_scoped(key):
         return False
     owner = fact_owner(departments, key)
     if user.role == "coordinator":
@@ -59,6 +73,20 @@ def edit_fact(user: m.User, case: m.Case, key: str, departments: list[m.Departme
     if case.status != m.CASE_OPEN and user.district_id == case.district_id:
         raise Forbidden("locked")
     if not may_edit_fact(user, case, key, departments):
+        raise Forbidden()
+
+
+def may_edit_department_fact(user: m.User, case: m.Case, department: m.Department, key: str) -> bool:
+    """Only the department's own filler edits its own facts, while the case is open."""
+    return (case.status == m.CASE_OPEN and user.role == "department" and user.district_id == case.district_id
+            and department.district_id == case.district_id and user.department_id == department.id
+            and department_scoped(key))
+
+
+def edit_department_fact(user: m.User, case: m.Case, department: m.Department, key: str) -> None:
+    if case.status != m.CASE_OPEN and user.district_id == case.district_id:
+        raise Forbidden("locked")
+    if not may_edit_department_fact(user, case, department, key):
         raise Forbidden()
 
 

@@ -42,7 +42,8 @@ async def region_page(request: Request) -> Response:
         pending = list(s.scalars(select(m.Waiver).where(m.Waiver.case_id.in_(case_ids), m.Waiver.status == "pending")))
         verified = {(v.case_id, v.fact) for v in s.scalars(select(m.Verification).where(m.Verification.case_id.in_(case_ids)))}
         submitted = {r["case"].id: r for r in rows if r["case"].status == m.CASE_SUBMITTED}
-        queue = [(submitted[f.case_id], f) for f in s.scalars(select(m.Fact).where(m.Fact.case_id.in_(list(submitted)))
+        queue = [(submitted[f.case_id], f) for f in s.scalars(select(m.Fact).where(m.Fact.case_id.in_(list(submitted)),
+                                                                                    m.Fact.of_department_id.is_(None))
                                                                 .order_by(m.Fact.case_id, m.Fact.key))
                  if (f.case_id, f.key) not in verified and f.value is not None][:200]
         cases = {r["case"].id: r for r in rows}

@@ -129,16 +129,21 @@ class Store:
 
     # --- facts -------------------------------------------------------------------------------------
     def save_fact(self, s: Session, case: m.Case, user: m.User, key: str, raw: Any, evidence: dict[str, str] | None,
-                  version: int, department: m.Department | None) -> SaveResult:
+                  version: int, department: m.Department | None, owner: m.Department | None = None) -> SaveResult:
         """Validate and save one fact in the caller's transaction: only when the row still has `version`
-        (0: the fact was empty) — else a conflict, and nothing changes."""
+        (0: the fact was empty) — else a conflict, and nothing changes. `department`: who fills it;
+        `owner`: the department whose own fact it is (None: the district's)."""
+        whose = m.Fact.of_department_id.is_(None) if owner is None else m.Fact.of_department_id == owner.id
         others = {f.key: bridge.yaml_value(bridge.vocabulary()[f.key], f.value)
-                  for f in s.scalars(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key != key))
+                  for f in s.scalars(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key != key, whose))
                   if f.value is not None and f.key in bridge.vocabulary()}
-        value, problems = bridge.validate_fact(key, raw, evidence, others)
+        codes = () if owner is not None else tuple(s.scalars(
+            select(m.Department.code).where(m.Department.district_id == case.district_id).order_by(m.Department.id)))
+        value, problems = bridge.validate_fact(key, raw, evidence, others, department=owner is not None,
+                                               department_ids=codes)
         if problems:
             return SaveResult(False, problems)
-        current = s.scalar(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key == key))
+        current = s.scalar(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key == key, whose))
         now = m.utcnow()
         before = None
         if current is None:
@@ -147,10 +152,11 @@ class Store:
             try:
                 with s.begin_nested():
                     s.add(m.Fact(case_id=case.id, key=key, value=value, evidence=evidence or None, version=1,
-                                 department_id=department.id if department else None, updated_at=now, updated_by=user.name))
+                                 department_id=department.id if department else None,
+                                 of_department_id=owner.id if owner else None, updated_at=now, updated_by=user.name))
             except IntegrityError:  # someone created it a moment ago
                 s.expire_all()
-                theirs = s.scalar(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key == key))
+                theirs = s.scalar(select(m.Fact).where(m.Fact.case_id == case.id, m.Fact.key == key, whose))
                 return SaveResult(False, conflict=theirs, mine=value)
             new_version = 1
         else:
@@ -163,10 +169,25 @@ class Store:
                 s.refresh(current)
                 return SaveResult(False, conflict=current, mine=value)
             new_version = version + 1
+        if owner is not None:
+            self._list_departments(s, case)
         s.add(m.AuditEntry(district_id=case.district_id, case_id=case.id, user=user.name,
-                           department=department.name if department else None, action="fact-save", target=key,
+                           department=department.name if department else None, action="fact-save",
+                           target=key if owner is None else f"{owner.name}：{key}",
                            before=before, after={"value": value, "evidence": evidence or None, "version": new_version}))
         return SaveResult(True)
+
+    def _list_departments(self, s: Session, case: m.Case) -> None:
+        """A department's first own fact puts the case on the department model: every department of the
+        district is then listed under its `departments:`, one that has given nothing as 未报送."""
+        rows = {p.department_id: p for p in s.scalars(select(m.DepartmentProgress).where(m.DepartmentProgress.case_id == case.id))}
+        for dept_id in s.scalars(select(m.Department.id).where(m.Department.district_id == case.district_id)):
+            row = rows.get(dept_id)
+            if row is None:
+                s.add(m.DepartmentProgress(case_id=case.id, department_id=dept_id, listed=True))
+            elif not row.listed:
+                row.listed = True
+        s.flush()
 
     def audit(self, s: Session, case: m.Case, user: m.User, action: str, target: str | None, before: Any = None,
               after: Any = None, reason: str | None = None) -> None:
