@@ -59,7 +59,7 @@ LABELS = {
            "verified_note": "Verified = the share of requirements met or in gap whose facts an inspector has all verified.",
            "none": "none", "colon": ": ", "weighted": "weighted gaps",
            "weighted_note": "Worst first by weighted gaps: critical × 3 + major × 2 + minor × 1 (advisory not counted); "
-                            "the rank is by {basis}, best first. Click a column's header to sort by it.",
+                            "the rank is by {basis}, best first. Click a column's header to sort by it. ",
            "basis_points": "points", "basis_share": "share met", "severity_gaps": "of which"},
 }
 VERDICT_LABELS = {"zh": {"met": "符合", "gap": "差距", "insufficient_facts": "事实不足", "waived": "已豁免", "not_applicable": "不适用"},
