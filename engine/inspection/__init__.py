@@ -8,6 +8,6 @@
     summary.py    all results together: the district × domain matrix, ranking, trends; summary.json
     xlsx.py       summary.xlsx (matrix, findings with filters, data quality, waivers, errors)
     xlsxwriter.py a streaming XLSX writer; cells.py its rows as XML and the shared-string table
-    dashboard.py  index.html: one self-contained page, charts as inline SVG (templates/inspect.html.j2)
+    dashboard.py  index.html: charts as inline SVG (templates/inspect.html.j2), and sort.js beside it (sortable tables)
     table.py      the same summary as a terminal table
 """
