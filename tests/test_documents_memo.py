@@ -196,10 +196,14 @@ def test_read_memo_errors_name_file_and_line(tmp_path, text, where, message):
 
 def test_cli_errors_exit_2(fazhi, tmp_path):
     code, _, err = fazhi("memo", DOC_CASE, *RULES, "--out", tmp_path / "m.json", "--memo", tmp_path / "none.json")
+    assert code == 2 and "没有此整改方案文件" in err  # the run's language: Chinese by default
+    code, _, err = fazhi("memo", DOC_CASE, *RULES, "--out", tmp_path / "m.json", "--memo", tmp_path / "none.json",
+                         "--lang", "en")
     assert code == 2 and "no such memo file" in err
     code, _, err = fazhi("memo", DOC_CASE, *RULES, "--out", tmp_path / "m.json", "--deadlines", "critical=-1")
     assert code == 2 and "--deadlines" in err
-    code, _, err = fazhi("memo", DOC_CASE, *RULES, "--out", tmp_path / "m.json", "--owners", tmp_path / "none.yaml")
+    code, _, err = fazhi("memo", DOC_CASE, *RULES, "--out", tmp_path / "m.json", "--owners", tmp_path / "none.yaml",
+                         "--lang", "en")
     assert code == 2 and "no such owners file" in err
     assert not (tmp_path / "m.json").exists()
 

@@ -164,6 +164,8 @@ def test_force_is_needed_for_any_output_and_foreign_files_are_never_replaced(pop
     out.mkdir()
     (out / "index.html").write_text("someone else's dashboard", encoding="utf-8")
     result = inspect(population, out)
+    assert result.returncode == 2 and "已有一次检查的输出" in result.stderr and "--force" in result.stderr
+    result = inspect(population, out, "--lang", "en")
     assert result.returncode == 2 and "already holds" in result.stderr
     assert (out / "index.html").read_text(encoding="utf-8") == "someone else's dashboard"
     (out / "notes.txt").write_text("mine", encoding="utf-8")
