@@ -74,7 +74,8 @@ def old_summary_json(inspection, rows: dict[int, list[tuple]]) -> bytes:
     out = io.StringIO()
     out.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "cases": [\n')
     for i, r in enumerate(inspection.results):
-        data = {k: v for k, v in r.__dict__.items() if k not in ("findings", "index", "rendered")}
+        data = {k: v for k, v in r.__dict__.items() if k not in ("findings", "index", "rendered")
+                and not (k == "departments" and not v)}  # listed only for a case with departments
         if r.error is None:
             data["findings"] = [dict(zip(ROW, row)) for row in rows[r.index] if row[5] in listed or row[10]]
         out.write(("" if i == 0 else ",\n") + json.dumps(data, ensure_ascii=False))

@@ -41,7 +41,10 @@ LABELS = {
            "none": "无", "colon": "：", "weighted": "加权差距",
            "weighted_note": "由差到好按加权差距排列：严重×3＋较重×2＋一般×1（提示不计）；名次按{basis}由好到差。"
                             "点击表头可按该列排序。",
-           "basis_points": "得分", "basis_share": "符合率", "severity_gaps": "其中"},
+           "basis_points": "得分", "basis_share": "符合率", "severity_gaps": "其中",
+           "departments": "各地区部门情况", "departments_note": "逐个执法主体对照“每个行政执法机关”须做到的要求；点击地区名展开。",
+           "department": "部门", "department_kind": "类别", "submitted": "报送", "submitted_yes": "已报送", "not_submitted": "未报送",
+           "department_gaps": "{n}个部门存在差距", "department_link": "部门"},
     "en": {"title": "Law-based government inspection", "evaluated_on": "Evaluated on", "profile": "Profile",
            "no_profile": "none (ranked by share met)", "cases": "cases", "districts": "districts", "errors": "cases with errors",
            "gaps": "gaps", "insufficient": "insufficient facts", "waived": "waived", "dq": "data-quality findings",
@@ -60,7 +63,11 @@ LABELS = {
            "none": "none", "colon": ": ", "weighted": "weighted gaps",
            "weighted_note": "Worst first by weighted gaps: critical × 3 + major × 2 + minor × 1 (advisory not counted); "
                             "the rank is by {basis}, best first. Click a column's header to sort by it. ",
-           "basis_points": "points", "basis_share": "share met", "severity_gaps": "of which"},
+           "basis_points": "points", "basis_share": "share met", "severity_gaps": "of which",
+           "departments": "Departments of each district",
+           "departments_note": "Each enforcement body against the requirements that bind every one of them; click a district to open it.",
+           "department": "department", "department_kind": "kind", "submitted": "reported", "submitted_yes": "yes", "not_submitted": "not submitted",
+           "department_gaps": "{n} departments with gaps", "department_link": "departments"},
 }
 VERDICT_LABELS = {"zh": {"met": "符合", "gap": "差距", "insufficient_facts": "事实不足", "waived": "已豁免", "not_applicable": "不适用"},
                   "en": {"met": "met", "gap": "gap", "insufficient_facts": "insufficient facts", "waived": "waived",
@@ -113,6 +120,7 @@ def render_dashboard(inspection: Inspection, templates: str | None = None) -> st
         "quality": [(r, q) for r in latest for q in r.data_quality][:MAX_LISTED],
         "quality_more": _more(L, sum(len(r.data_quality) for r in latest) - MAX_LISTED),
         "waivers": [(r, w) for r in inspection.ok for w in r.waivers],
+        "departments": [_department_table(r, inspection, lang) for r in ranked if r.departments],
         "requirement_titles": {q.id: q.title.get(lang) for q in inspection.catalogue.requirements},
         "waiver_status": WAIVER_STATUS[lang],
         "failed": inspection.failed,
@@ -156,6 +164,20 @@ def _rank_row(rank: int, r: CaseResult, trend: dict[str, Any] | None, lang: str)
             "verified": meter(r.tiers.get("verified_share"), color="#1565c0"),
             "spark": sparkline([y["gap"] for y in trend["years"]], [str(y["period"]) for y in trend["years"]])
             if trend else None}
+
+
+def department_anchor(r: CaseResult) -> str:
+    """The id of a district's department table in the dashboard: its row in the ranking links to it."""
+    return f"departments-{r.slug}"
+
+
+def _department_table(r: CaseResult, inspection: Any, lang: str) -> dict[str, Any]:
+    """A district's departments × its per-department requirements, worst department first."""
+    seen = {req for d in r.departments for req in d["verdicts"]}
+    requirements = [(q.id, q.title.get(lang)) for q in inspection.catalogue.requirements if q.id in seen]
+    rows = sorted(r.departments, key=lambda d: (-d["gaps"], d["submitted"], d["name"]))
+    return {"anchor": department_anchor(r), "label": f"{r.label} {r.period}", "requirements": requirements, "rows": rows,
+            "lagging": sum(1 for d in r.departments if d["gaps"])}
 
 
 def _trend_row(t: dict[str, Any], L: dict[str, str]) -> dict[str, Any]:

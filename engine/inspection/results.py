@@ -39,6 +39,9 @@ class CaseResult:
     counts: dict[str, int] = field(default_factory=dict)
     by_domain: dict[str, dict[str, int]] = field(default_factory=dict)
     gaps_by_severity: dict[str, int] = field(default_factory=dict)  # the requirements in gap, by severity (the dashboard weighs them)
+    # a case listing departments: each one's verdict on each per-department requirement (the department
+    # sheet of summary.xlsx and the dashboard's drill-down); absent from summary.json when there are none
+    departments: list[dict[str, Any]] = field(default_factory=list)
     share: float | None = None
     share_without_waivers: float | None = None
     points: dict[str, Any] | None = None  # under a profile: total, max, without_waivers, by_domain
@@ -60,7 +63,8 @@ class CaseResult:
         return f"{self.parent or ''}{self.district}"
 
     def summary_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("findings", "index", "rendered")}
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("findings", "index", "rendered") and not (k == "departments" and not v)}
 
     def summary_entry(self, rows: list[tuple[Any, ...]]) -> bytes:
         """This case in summary.json's "cases": its data, and the findings that are not met or n/a
@@ -134,7 +138,24 @@ def compact(index: int, path: str, slug: str, evaluation: Evaluation, score: Sco
                        "status": waiver_status(w, evaluation), "file": str(w.location) if w.location else ""}
                       for w in evaluation.waivers]
     result.findings = _rows(evaluation.findings, case.district.name, lang)
+    if case.departments:
+        result.departments = _departments(evaluation)
     return result
+
+
+def _departments(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """Each department of the case: id, name, kind, whether it reported, and its verdict on each
+    per-department requirement (several findings of one requirement, one per record, make one verdict)."""
+    from fazhi.evaluate.departments import department_verdict
+    mine: dict[str, dict[str, list[Finding]]] = {}
+    for f in evaluation.department_findings:
+        mine.setdefault(f.department or "", {}).setdefault(f.requirement, []).append(f)
+    out = []
+    for d in evaluation.case.departments:
+        verdicts = {req: department_verdict(found)._value_ for req, found in mine.get(d.id, {}).items()}
+        out.append({"id": d.id, "name": d.name, "kind": d.kind, "submitted": d.submitted, "verdicts": verdicts,
+                    "gaps": sum(1 for v in verdicts.values() if v == "gap")})
+    return out
 
 
 _WAIVED, _MET, _GAP, _VERIFIED = Verdict.WAIVED, Verdict.MET, Verdict.GAP, Tier.VERIFIED

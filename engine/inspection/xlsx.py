@@ -29,7 +29,9 @@ HEAD = {
            "errors": "错误", "trends": "趋势", "note": "备注", "check": "核验项", "kind": "类型", "fact": "事实",
            "message": "说明", "expected": "应为", "actual": "填报", "location": "位置", "status": "状态", "expires": "有效期至",
            "requested_by": "申请人", "approved_by": "批准人", "justification": "理由", "file": "文件", "gap": "差距数",
-           "changes": "与上年相比", "record": "记录", "requirement": "要求编号", "title": "要求", "status_code": "状态代码"},
+           "changes": "与上年相比", "record": "记录", "requirement": "要求编号", "title": "要求", "status_code": "状态代码",
+           "departments": "部门", "department_id": "部门编号", "department": "部门", "department_kind": "类别",
+           "submitted": "报送情况", "submitted_yes": "已报送", "submitted_no": "未报送"},
     "en": {"district": "district", "parent": "parent", "period": "year", "share": "share met %",
            "share_w": "share met % (without waivers)", "points": "points", "points_w": "points (without waivers)",
            "max": "max", "verified": "verified %", "dq": "data-quality findings", "path": "case", "error": "error",
@@ -38,7 +40,9 @@ HEAD = {
            "expected": "expected", "actual": "stated", "location": "where", "status": "status", "expires": "expires",
            "requested_by": "requested by", "approved_by": "approved by", "justification": "justification", "file": "file",
            "gap": "gaps", "changes": "change on the year before", "record": "record", "requirement": "requirement",
-           "title": "title", "status_code": "status code"},
+           "title": "title", "status_code": "status code",
+           "departments": "departments", "department_id": "department id", "department": "department",
+           "department_kind": "kind", "submitted": "reported", "submitted_yes": "reported", "submitted_no": "not submitted"},
 }
 # The findings sheet's columns after district, parent and year (ROW, with the codes repeated at the end).
 FINDINGS_HEAD = {
@@ -179,6 +183,8 @@ class SummaryBook:
         head += [h["verified"], h["dq"], *domain_cols, h["path"]]
         book.sheet(h["matrix"], head, (_matrix_row(inspection, r) for r in inspection.ok),
                    [14, 10, 7] + [8] * (len(head) - 3))
+        if any(r.departments for r in inspection.ok):
+            self._departments_sheet(h, v)
         book.sheet(h["quality"], [h["district"], h["parent"], h["period"], h["check"], h["kind"], h["fact"], h["record"],
                                   h["message"], h["expected"], h["actual"], h["location"]],
                    ([r.district, r.parent, r.period, q["check"], q["kind"], q["fact"], q["record"], q["message"], q["expected"],
@@ -199,6 +205,22 @@ class SummaryBook:
         book.sheet(h["trends"], trend_head + [h["changes"]], _trend_rows(inspection), [12, 10, 6, 8, 10] + [8] * (
             inspection.profile is not None) + [60])
         book.sheet(h["errors"], [h["path"], h["error"]], ([r.path, r.error] for r in inspection.failed), [40, 100])
+
+
+    def _departments_sheet(self, h: dict[str, str], v: dict[str, str]) -> None:
+        """One row per department of every case that lists departments: its verdict on each per-department
+        requirement (columns in catalogue order, headed by code and title), so an inspector sees which
+        bodies of a district lag."""
+        inspection = self.inspection
+        seen = {req for r in inspection.ok for d in r.departments for req in d["verdicts"]}
+        requirements = [q for q in inspection.catalogue.requirements if q.id in seen]
+        head = [h["district"], h["parent"], h["period"], h["department_id"], h["department"], h["department_kind"],
+                h["submitted"], h["gap"], *(f"{q.id} {q.title.get(inspection.lang)}" for q in requirements)]
+        rows = ([r.district, r.parent, r.period, d["id"], d["name"], d["kind"],
+                 h["submitted_yes"] if d["submitted"] else h["submitted_no"], d["gaps"],
+                 *(v.get(d["verdicts"].get(q.id, ""), "") for q in requirements)]
+                for r in inspection.ok for d in r.departments)
+        self._book.sheet(h["departments"], head, rows, [12, 10, 6, 12, 16, 12, 8, 6] + [14] * len(requirements))
 
 
 def _matrix_row(inspection: Inspection, r: CaseResult) -> list[Any]:
