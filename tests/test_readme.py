@@ -47,7 +47,7 @@ def copy(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("readme") / "fazhi"
     shutil.copytree(ROOT, folder, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache", "build",
                                                                 "*.egg-info"))
-    for leftover in ("findings.json", "memo.json", "q.xlsx", "gap-report.docx", "draft-facts.yaml", "inspection"):
+    for leftover in ("findings.json", "memo.json", "q.xlsx", "gap-report.docx", "draft-facts.yaml", "inspection", "dept-q"):
         path = folder / leftover  # outputs a developer's own runs may have left in the checkout
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
     return folder
