@@ -14,6 +14,24 @@ import pytest
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The catalogue cache (fazhi.load.catalogue_cache) of the test run lives and dies with it: tests never
+    read or fill the user's ~/.cache/fazhi, and every run starts with an empty cache."""
+    import os
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="fazhi-test-cache-")
+    config._fazhi_cache = folder  # type: ignore[attr-defined]
+    os.environ["FAZHI_CACHE_DIR"] = folder
+    os.environ.pop("FAZHI_NO_CACHE", None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import shutil
+    folder = getattr(config, "_fazhi_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="Rewrite the golden files under tests/golden/ from the current output.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from fazhi.errors import InputError, Location, Problem, did_you_mean
+from fazhi.load.catalogue_cache import cached_load
 from fazhi.load.ruleset_loader import load_catalogue, ruleset_files
 from fazhi.model.catalogue import Catalogue, Requirement
 from fazhi.render import catalogue_view
@@ -51,7 +52,9 @@ def rule_source(rules: RuleSource | Sequence[str] | None) -> RuleSource:
 def load_rules(rules: RuleSource | Sequence[str] | None = None) -> Catalogue:
     """The catalogue a run reads; InputError naming file:line for every problem."""
     source = rule_source(rules)
-    return load_catalogue(source.rule_paths, source.overlay)
+    paths, overlay = source.rule_paths, list(source.overlay)
+    files = ruleset_files(paths) + ruleset_files(overlay)
+    return cached_load(files, paths, overlay, lambda: load_catalogue(paths, overlay))
 
 
 def rules_folder(source: RuleSource) -> str:
