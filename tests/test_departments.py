@@ -103,6 +103,50 @@ def test_a_district_figure_differing_from_the_roll_up_is_a_data_quality_finding_
     assert "不一致" in cert[0].message.zh
 
 
+def test_an_impossible_date_in_a_department_record_blocks_that_departments_verdict(tmp_path, catalogue, evaluator):
+    """Statistics "published" before the year they report on ended: a data problem, never a met."""
+    case = load_case(write_case(tmp_path, """\
+        facts: {}
+        departments:
+          - id: gongan
+            name: 公安分局
+            kind: 行政执法机关
+            facts:
+              three_systems.agencies:
+                - {id: 公安分局, stats_published: true, stats_published_on: 2019-01-20, stats_reported: true}
+          - id: shichang
+            name: 市场监管局
+            kind: 行政执法机关
+            facts:
+              three_systems.agencies:
+                - {id: 市场监管局, stats_published: true, stats_published_on: 2021-01-20, stats_reported: true}
+        """), catalogue.facts)
+    evaluation = evaluator.evaluate(case, only=["TS-STAT-0131"])
+    dated = [q for q in evaluation.data_quality if q.kind == "after_period"]
+    assert len(dated) == 1 and dated[0].record == "公安分局"  # found once, though both the district and the department read it
+    own = {f.department: f for f in evaluation.department_findings}
+    assert own["gongan"].verdict is Verdict.INSUFFICIENT and "2019年1月20日" in own["gongan"].message.zh
+    assert own["shichang"].verdict is Verdict.MET
+    [district] = evaluation.findings
+    assert district.verdict is Verdict.INSUFFICIENT and "公安分局" in district.message.zh
+
+
+def test_a_department_figure_that_cannot_be_divided_is_named_with_its_department(tmp_path, catalogue, evaluator):
+    case = load_case(write_case(tmp_path, """\
+        facts: {}
+        departments:
+          - {id: gongan, name: 公安分局, kind: 行政执法机关, facts: {three_systems.enforcement.staff: 0, three_systems.legal_review.reviewers: 0}}
+          - {id: shichang, name: 市场监管局, kind: 行政执法机关, facts: {three_systems.enforcement.staff: 0, three_systems.legal_review.reviewers: 0}}
+          - {id: ziran, name: 自然资源局, kind: 行政执法机关, facts: {three_systems.enforcement.staff: 40, three_systems.legal_review.reviewers: 2}}
+        """), catalogue.facts)
+    evaluation = evaluator.evaluate(case, only=["TS-REVIEW-STAFF-5PCT"])
+    zero = sorted(q.message.zh.split("：")[0] for q in evaluation.data_quality if q.kind == "zero_denominator")
+    assert zero == ["公安分局", "市场监管局"]  # one each, the district's sum (40) is fine
+    assert all(q.message.en.startswith(("公安分局: ", "市场监管局: ")) for q in evaluation.data_quality)
+    own = {f.department: f.verdict for f in evaluation.department_findings}
+    assert own == {"gongan": Verdict.INSUFFICIENT, "shichang": Verdict.INSUFFICIENT, "ziran": Verdict.MET}
+
+
 def test_review_staff_district_total_hides_a_department_at_zero(tmp_path, catalogue, evaluator):
     case = load_case(write_case(tmp_path, """\
         facts: {three_systems.legal_review.reviewers: 16, three_systems.enforcement.staff: 300}

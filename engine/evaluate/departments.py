@@ -29,6 +29,12 @@ def department_case(case: Case, department: Department, catalogue: Catalogue) ->
     return Case(District(department.name), case.period, facts, case.submitted_on, case.submitted_by, case.file)
 
 
+def named_quality(finding: DataQualityFinding, department: Department) -> DataQualityFinding:
+    """A data-quality finding on a department's own figures, its message naming the department."""
+    message = Text(f"{department.name}：{finding.message.zh}", f"{department.name}: {finding.message.en}")
+    return dataclasses.replace(finding, message=message)
+
+
 def per_department(requirements: Iterable[Requirement], case: Case) -> list[Requirement]:
     """The requirements judged per department in this case: those with a subject whose kind has departments."""
     kinds = {d.kind for d in case.departments}

@@ -25,7 +25,7 @@ from fazhi.checks.dataquality import run_data_checks
 from fazhi.evaluate import departments
 from fazhi.model.case import Case, Record
 from fazhi.model.conditions import _var_names, InnerRef, Var, VarKind
-from fazhi.model.catalogue import Catalogue, Requirement
+from fazhi.model.catalogue import Catalogue, Requirement, Scope
 from fazhi.model.results import DataQualityFinding, Evaluation, FactUse, Finding
 from fazhi.vocabulary import Text, Tier, Verdict, weakest_tier
 
@@ -206,12 +206,12 @@ class Evaluator:
         wanted = set(only) if only is not None else None
         requirements = [r for r in self.catalogue.requirements if wanted is None or r.id in wanted]
         if case.departments or case.conflicts:
-            return self._with_departments(given, case, requirements, quality, details, doubt)
+            return self._with_departments(given, case, requirements, quality, details, doubt, data_checks)
         findings = self._evaluate(case, requirements, details, doubt)
         return Evaluation(given, self.catalogue, tuple(findings), quality)
 
     def _with_departments(self, given: Case, case: Case, requirements: list[Requirement], quality: tuple[Any, ...],
-                          details: bool, doubt: "_Doubt") -> Evaluation:
+                          details: bool, doubt: "_Doubt", data_checks: bool = True) -> Evaluation:
         """A case with departments: the district's requirements on the district (a figure in conflict with
         its roll-up not read), each per-department requirement on each department of its kind with the same
         compiled rules, and the district finding of those made from the departments'."""
@@ -224,6 +224,8 @@ class Evaluator:
         inputs = [r for r in departments.per_department(self.catalogue.requirements, case)
                   if r.id in split_ids or r.domain in domains]
         own: list[Finding] = []
+        district_found = {_quality_identity(q) for q in quality}
+        added: list[DataQualityFinding] = []
         for department in case.departments:
             mine = [r for r in inputs if r.subject.kind == department.kind]
             if not mine:
@@ -232,7 +234,23 @@ class Evaluator:
                 own += [departments.not_submitted(r, department) for r in mine]
                 continue
             sub = departments.department_case(case, department, self.catalogue)
-            own += [dataclasses.replace(f, department=department.id) for f in self._evaluate(sub, mine, details, {})]
+            # A department's own values pass the same data checks as the district's: a date out of order in
+            # its records or a figure that contradicts its own total is doubtful for its verdicts too. The
+            # district's doubts about district-only facts carry over (those facts are in its case as well).
+            found = run_data_checks(self.catalogue, sub, self._data_checks) if data_checks else ()
+            for q in found:
+                if self.catalogue.facts[q.fact].scope == Scope.DISTRICT:
+                    continue  # the district's own fact: its finding is the district's
+                if q.record is not None and _quality_identity(q) in district_found:
+                    continue  # a record rolled up to the district was checked there already
+                added.append(departments.named_quality(q, department))
+            mine_doubt = {k: v for k, v in doubt.items() if self.catalogue.facts[k[0]].scope == Scope.DISTRICT}
+            mine_doubt.update(_doubts(sub, found))
+            if mine_doubt:
+                sub = _without(sub, mine_doubt)
+            own += [dataclasses.replace(f, department=department.id)
+                    for f in self._evaluate(sub, mine, details, mine_doubt)]
+        quality = tuple(quality) + tuple(added)
         district = [r for r in requirements if r.id not in split_ids]
         by_requirement = {r.id: r for r in requirements}
         derived = {}
@@ -553,6 +571,11 @@ _MET_SHOWN = 20  # records named in a met finding's value as displayed (the JSON
 def _doubtful(value: Any) -> Text:
     shown = display(value)
     return Text(shown.zh + "（存疑，见数据质量问题）", shown.en + " (doubtful: see data quality)")
+
+
+def _quality_identity(q: DataQualityFinding) -> tuple[Any, ...]:
+    """What makes two data-quality findings the same problem, whichever case (district or department) found it."""
+    return q.check, q.fact, q.record, q.doubtful
 
 
 def _doubts(case: Case, quality: tuple[DataQualityFinding, ...]) -> dict[tuple[str, str | None, str | None],
