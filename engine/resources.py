@@ -26,6 +26,11 @@ def rulesets_folder() -> Path:
     return _package_folder("fazhi.rulesets")
 
 
+def code_folder() -> Path:
+    """Fazhi's own modules (the catalogue cache keys on their bytes)."""
+    return _package_folder("fazhi")
+
+
 def templates_folder() -> Path:
     """The built-in Jinja templates of the documents and the dashboard."""
     return _package_folder("fazhi.templates")

@@ -211,7 +211,7 @@ class Evaluator:
         return Evaluation(given, self.catalogue, tuple(findings), quality)
 
     def _with_departments(self, given: Case, case: Case, requirements: list[Requirement], quality: tuple[Any, ...],
-                          details: bool, doubt: "_Doubt", data_checks: bool = True) -> Evaluation:
+                          details: bool, doubt: "_Doubt", data_checks: bool) -> Evaluation:
         """A case with departments: the district's requirements on the district (a figure in conflict with
         its roll-up not read), each per-department requirement on each department of its kind with the same
         compiled rules, and the district finding of those made from the departments'."""
@@ -225,6 +225,8 @@ class Evaluator:
                   if r.id in split_ids or r.domain in domains]
         own: list[Finding] = []
         district_found = {_quality_identity(q) for q in quality}
+        # the district's doubts about district-only facts hold in every department's case, which has those facts
+        district_doubt = {k: v for k, v in doubt.items() if self.catalogue.facts[k[0]].scope == Scope.DISTRICT}
         added: list[DataQualityFinding] = []
         for department in case.departments:
             mine = [r for r in inputs if r.subject.kind == department.kind]
@@ -235,8 +237,7 @@ class Evaluator:
                 continue
             sub = departments.department_case(case, department, self.catalogue)
             # A department's own values pass the same data checks as the district's: a date out of order in
-            # its records or a figure that contradicts its own total is doubtful for its verdicts too. The
-            # district's doubts about district-only facts carry over (those facts are in its case as well).
+            # its records or a figure that contradicts its own total is doubtful for its verdicts too.
             found = run_data_checks(self.catalogue, sub, self._data_checks) if data_checks else ()
             for q in found:
                 if self.catalogue.facts[q.fact].scope == Scope.DISTRICT:
@@ -244,8 +245,7 @@ class Evaluator:
                 if q.record is not None and _quality_identity(q) in district_found:
                     continue  # a record rolled up to the district was checked there already
                 added.append(departments.named_quality(q, department))
-            mine_doubt = {k: v for k, v in doubt.items() if self.catalogue.facts[k[0]].scope == Scope.DISTRICT}
-            mine_doubt.update(_doubts(sub, found))
+            mine_doubt = {**district_doubt, **_doubts(sub, found)}
             if mine_doubt:
                 sub = _without(sub, mine_doubt)
             own += [dataclasses.replace(f, department=department.id)

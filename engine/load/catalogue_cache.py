@@ -28,10 +28,10 @@ from typing import Callable, Sequence
 
 from fazhi.load.reading import MAX_FILE_BYTES, read_bytes
 from fazhi.model.catalogue import Catalogue
+from fazhi.resources import code_folder
 
 _FORMAT = b"fazhi-catalogue-cache-1"
 _KEEP = 16  # cache files kept; the oldest beyond that are removed when one is written
-_PACKAGE = Path(__file__).resolve().parent.parent
 _code_digest: str | None = None
 
 
@@ -53,9 +53,9 @@ def _code() -> str:
     """The bytes of Fazhi's modules: a catalogue pickled by other code may not mean the same."""
     global _code_digest
     if _code_digest is None:
-        digest = hashlib.sha256()
-        for module in sorted(_PACKAGE.rglob("*.py")):
-            digest.update(str(module.relative_to(_PACKAGE)).encode() + b"\0")
+        digest, package = hashlib.sha256(), code_folder()
+        for module in sorted(package.rglob("*.py")):
+            digest.update(str(module.relative_to(package)).encode() + b"\0")
             digest.update(module.read_bytes() + b"\0")
         _code_digest = digest.hexdigest()
     return _code_digest
