@@ -2,7 +2,8 @@
 
 Impossible date orders and dates outside their period become data-quality findings that make the dates
 doubtful: the rules read them as unknown, so no verdict rests on them (never met, never a negative day
-count). A percent written as a fraction is flagged with both readings; a total of 0 says what is 0;
+count). A part above its total and a quantity stated twice differently make both figures doubtful.
+A percent written as a fraction is flagged with both readings; a total of 0 says what is 0;
 met per-record findings keep what they computed; not_applicable findings keep the facts given.
 """
 from __future__ import annotations
@@ -246,6 +247,97 @@ def test_0_staff_0_reviewers_says_what_is_zero(evaluator, tmp_path):
     share = next(u for u in f.facts if u.key.endswith(".share"))
     assert share.display.zh == "无法计算（行政执法人员总数为0）"
 
+
+
+# --- figures that contradict each other ----------------------------------------------------------
+
+# A test overlay, not a rule of law: two requirements that only read the figures a part_of and a same_as
+# check compare, so the test sees whether a contradiction reaches a verdict. Each cites the article the
+# figure comes from and says it is a test.
+CONTRADICTION_OVERLAY = """\
+ruleset: {id: test-contradictions, title: {zh: 测试用规则, en: Test rules}, version: "1", domain: reconsideration-litigation}
+requirements:
+  - id: TT-HEARD
+    title: {zh: （测试）开庭审理案件数已填报, en: (test) cases heard are stated}
+    severity: advisory
+    citations:
+      - {source: ALL-2017, article: 第三条第三款, quote: 被诉行政机关负责人应当出庭应诉。, confidence: paraphrased}
+    vars:
+      heard: {fact: litigation.cases_heard}
+    check: {gte: [heard, 0]}
+    expected: {zh: 测试, en: test}
+    message:
+      gap: {zh: 测试, en: test}
+    remediation:
+      measure: {zh: 测试, en: test}
+      owner: 司法局
+  - id: TT-RECON-HANDLED
+    title: {zh: （测试）行政复议案件数已填报, en: (test) reconsideration cases are stated}
+    severity: advisory
+    citations:
+      - {source: ALL-2017, article: 第三条第三款, quote: 被诉行政机关负责人应当出庭应诉。, confidence: paraphrased}
+    vars:
+      handled: {fact: reconsideration.cases_handled}
+    check: {gte: [handled, 0]}
+    expected: {zh: 测试, en: test}
+    message:
+      gap: {zh: 测试, en: test}
+    remediation:
+      measure: {zh: 测试, en: test}
+      owner: 司法局
+"""
+
+
+@pytest.fixture(scope="module")
+def contradiction_evaluator(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("overlay")
+    (folder / "test.yaml").write_text(CONTRADICTION_OVERLAY, encoding="utf-8")
+    with Evaluator(load_catalogue([str(ROOT / "rulesets")], [str(folder)])) as e:
+        yield e
+
+
+def test_more_cases_heard_than_answered_is_not_met(contradiction_evaluator, tmp_path):
+    """A total below its part: neither figure can be read, whichever is wrong."""
+    e = evaluate(contradiction_evaluator, tmp_path, """
+        litigation.cases_handled: 14
+        litigation.cases_heard: 20
+        """, ["TT-HEARD"])
+    [q] = quality(e, "part_of")
+    assert set(q.doubtful) == {("litigation.cases_heard", None, None), ("litigation.cases_handled", None, None)}
+    f = finding(e, "TT-HEARD")
+    assert f.verdict is Verdict.INSUFFICIENT  # was met: 20 >= 0
+    assert f.message.zh.startswith("数据存疑，无法判断：") and q.message.zh in f.message.zh
+    assert next(u for u in f.facts if u.key.endswith("heard")).display.zh == "20（存疑，见数据质量问题）"
+    agreeing = evaluate(contradiction_evaluator, tmp_path / "ok", """
+        litigation.cases_handled: 14
+        litigation.cases_heard: 10
+        """, ["TT-HEARD"])
+    assert finding(agreeing, "TT-HEARD").verdict is Verdict.MET and not agreeing.data_quality
+
+
+def test_a_count_stated_unlike_the_cases_listed_is_not_met(contradiction_evaluator, tmp_path):
+    """The same quantity stated twice, differently: the stated figure is doubtful; the listed cases, each
+    true or not on its own, stay readable."""
+    e = evaluate(contradiction_evaluator, tmp_path, """
+        reconsideration.cases_handled: 4
+        reconsideration.cases:
+          - {id: R1, received_on: 2020-03-02}
+          - {id: R2, received_on: 2020-05-06}
+        """, ["TT-RECON-HANDLED"])
+    [q] = quality(e, "same_as")
+    assert q.doubtful == (("reconsideration.cases_handled", None, None),)
+    assert finding(e, "TT-RECON-HANDLED").verdict is Verdict.INSUFFICIENT
+
+
+def test_a_rate_stated_unlike_its_counts_blocks_nothing(evaluator, tmp_path):
+    """Macun's 92.85% for 13 of 14: reported beside the verdicts, the counts still read."""
+    e = evaluate(evaluator, tmp_path, """
+        litigation.cases_handled: 14
+        litigation.cases_won: 13
+        litigation.win_rate_stated: 92.85
+        """, [])
+    [q] = quality(e, "rate")
+    assert q.doubtful == ()
 
 # --- findings keep what they computed and were given -------------------------------------------
 

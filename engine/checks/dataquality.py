@@ -66,7 +66,8 @@ def _part_of(catalogue: Catalogue, case: Case, check: DataCheck) -> list[DataQua
     message = Text(f"{a.zh}（{number(part)}）大于其总数{b.zh}（{number(total)}）",
                    f"{a.en} ({number(part)}) is larger than its total, {b.en} ({number(total)})")
     return [_finding(catalogue, case, check, [check.fact, *check.refs], message,
-                     Text(f"≤ {number(total)}", f"≤ {number(total)}"), Text(number(part), number(part)))]
+                     Text(f"≤ {number(total)}", f"≤ {number(total)}"), Text(number(part), number(part)),
+                     doubtful=_stated_figures(check))]
 
 
 def _same_as(catalogue: Catalogue, case: Case, check: DataCheck) -> list[DataQualityFinding]:
@@ -83,7 +84,8 @@ def _same_as(catalogue: Catalogue, case: Case, check: DataCheck) -> list[DataQua
     x, y = display(mine), display(other)
     message = Text(f"同一数量两处表述不一致：{a.zh}为{x.zh}，{b.zh}为{y.zh}",
                    f"the same quantity is stated differently: {a.en} is {x.en}, {b.en} is {y.en}")
-    return [_finding(catalogue, case, check, [check.fact, *check.refs], message, y, x)]
+    return [_finding(catalogue, case, check, [check.fact, *check.refs], message, y, x,
+                     doubtful=_stated_figures(check))]
 
 
 def _in_period(catalogue: Catalogue, case: Case, check: DataCheck) -> list[DataQualityFinding]:
@@ -232,6 +234,12 @@ def _ref(case: Case, ref: DataRef) -> Any:
     if ref.count:
         return None if value is None else len(value)
     return value
+
+
+def _stated_figures(check: DataCheck) -> tuple[tuple[str, None, None], ...]:
+    """The figures of a contradiction, all doubtful since which one is wrong is unknown. A records list
+    counted against a figure is not among them: its records stay readable one by one."""
+    return ((check.fact, None, None), *((ref.key, None, None) for ref in check.refs if not ref.count))
 
 
 def _label(catalogue: Catalogue, ref: DataRef) -> Text:

@@ -81,7 +81,7 @@ class Subject:
     words: str  # e.g. 本单位, found in one of its citations' quotes
 
 
-BLOCKING_CHECKS = frozenset({"in_period", "after_period", "order", "unit"})
+BLOCKING_CHECKS = frozenset({"part_of", "same_as", "in_period", "after_period", "order", "unit"})
 
 
 @dataclass(frozen=True)
@@ -117,10 +117,12 @@ class DataCheck:
     @property
     def blocking(self) -> bool:
         """Whether a finding of this check makes the values it names doubtful: read as unknown by the rules.
-        A stated rate, a part or a repeated figure that disagrees is reported beside the verdicts (which of
-        the two figures is wrong is unknown, and a rounding slip such as 92.85 for 13 of 14 should not hide
-        them); an impossible date, a date outside its period or a percent that reads as a fraction cannot
-        be trusted at all."""
+        A part above its total, or one quantity stated as two different figures, cannot both be true and
+        which one is wrong is unknown, so both stated figures are doubtful (a list of records counted
+        against a figure stays readable: a short list may only be incomplete). So are an impossible date,
+        a date outside its period and a percent that reads as a fraction. A stated rate that disagrees with
+        its counts is reported beside the verdicts: the counts are read on their own, and a rounding slip
+        such as 92.85 for 13 of 14 should not hide the verdicts that read them."""
         return self.kind in BLOCKING_CHECKS
 
     @property
